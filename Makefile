@@ -1,0 +1,37 @@
+# civichub: the two set-up commands are `make site` and `make test`; both create .venv as needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test check serve publish bench clean lock
+
+site: $(STAMP)
+	$(BIN)/civichub build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/civichub check
+
+serve: $(STAMP)
+	$(BIN)/civichub serve
+
+publish: $(STAMP)
+	$(BIN)/civichub --settings publishconf.py build
+
+# Every machine installs the same versions: constraints.txt pins the whole dependency tree.
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+# Refresh the pins after changing dependencies in pyproject.toml.
+lock:
+	rm -rf /tmp/civichub-lock && $(PYTHON) -m venv /tmp/civichub-lock
+	/tmp/civichub-lock/bin/pip install --quiet -e '.[test]'
+	/tmp/civichub-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf output .output.* .pytest_cache

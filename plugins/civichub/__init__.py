@@ -1,0 +1,38 @@
+"""civichub: a Pelican plugin for civic-tech hubs (events, people, actors, link reviews).
+
+Add "civichub" to PLUGINS in pelicanconf.py. The flow is one-way:
+files -> load -> check -> hub -> pages and exports -> output.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican import signals
+
+
+def initialized(pelican):
+    from .filters import FILTERS
+    pelican.settings.setdefault("JINJA_FILTERS", {}).update(
+        {k: v for k, v in FILTERS.items() if k not in pelican.settings["JINJA_FILTERS"]})
+
+
+def get_generators(pelican):
+    from .generator import HubGenerator
+    return HubGenerator
+
+
+def finalized(pelican):
+    from .exports.sitemap import write_sitemap
+    write_sitemap(Path(pelican.output_path), pelican.settings.get("SITEURL", ""))
+
+
+def article_generator_finalized(generator):
+    from .series import link_series
+    link_series(generator)
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(get_generators)
+    signals.article_generator_finalized.connect(article_generator_finalized)
+    signals.finalized.connect(finalized)

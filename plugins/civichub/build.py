@@ -1,0 +1,84 @@
+"""A whole build, all or nothing: Pelican writes into a temporary folder beside output/, which is
+swapped in only when everything succeeded. One build at a time per output folder."""
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .pipeline import BuildFailed
+
+
+class BuildLocked(Exception):
+    pass
+
+
+class ErrorCounter(logging.Handler):
+    """Counts ERROR records Pelican logs (a post it could not read) so they fail the build."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith("civichub"):
+            self.messages.append(record.getMessage())
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    lock_path = output.parent / f".{output.name}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is writing {output} (lock {lock_path})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_settings(settings_file: Path, overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings as pelican_read_settings
+    return pelican_read_settings(str(settings_file), override=overrides or {})
+
+
+def build(settings_file: Path, output: Path | None = None, overrides: dict | None = None) -> Path:
+    """Build the site; returns the output folder. Raises BuildFailed and leaves output/ untouched."""
+    from pelican import Pelican
+
+    settings = read_settings(settings_file, overrides)
+    output = Path(output or settings["OUTPUT_PATH"]).resolve()
+    with build_lock(output):
+        staging = output.parent / f".{output.name}.new-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        counter = ErrorCounter()
+        logging.getLogger().addHandler(counter)
+        try:
+            settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
+                                                     "DELETE_OUTPUT_DIRECTORY": False})
+            Pelican(settings).run()
+            if counter.messages:
+                raise BuildFailed([])
+            swap_in(staging, output)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            logging.getLogger().removeHandler(counter)
+    return output
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace output/ by staging/ with two renames, so no reader sees a half-written site."""
+    retired = output.parent / f".{output.name}.old-{os.getpid()}"
+    if output.exists():
+        os.rename(output, retired)
+    os.rename(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)

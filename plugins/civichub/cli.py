@@ -1,0 +1,105 @@
+"""The civichub command: check, build, serve."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .problems import summary
+
+log = logging.getLogger("civichub")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="civichub", description="Civic-tech hubs on Pelican.")
+    parser.add_argument("-s", "--settings", default="pelicanconf.py", type=Path,
+                        help="Pelican settings file (default: pelicanconf.py)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="validate content/ without building")
+    check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("content", nargs="?", type=Path, help="content folder (default: PATH setting)")
+    build = commands.add_parser("build", help="check, then build the site into output/")
+    build.add_argument("-o", "--output", type=Path, help="output folder (default: OUTPUT_PATH)")
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
+    serve.add_argument("-p", "--port", type=int, default=8000)
+    serve.add_argument("-b", "--bind", default="127.0.0.1")
+    serve.add_argument("-o", "--output", type=Path)
+    args = parser.parse_args(argv)
+    setup_logging()
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def setup_logging() -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "civichub", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.civichub = True
+    handler.setFormatter(PlainFormatter())
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
+
+class PlainFormatter(logging.Formatter):
+    """civichub problems are already 'file:line:col: error: ...'; Pelican's get a prefix."""
+
+    def format(self, record):
+        if record.name.startswith("civichub"):
+            return record.getMessage()
+        return f"pelican: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def settings_or_exit(path: Path, overrides: dict | None = None) -> dict:
+    from .build import read_settings
+    if not path.is_file():
+        raise SystemExit(f"civichub: settings file {path} not found (run from the hub's root folder)")
+    return read_settings(path, overrides)
+
+
+def run_check(args) -> int:
+    from .pipeline import load_and_check
+    settings = settings_or_exit(args.settings)
+    content = args.content or Path(settings["PATH"])
+    checked = load_and_check(content, settings)
+    for problem in checked.problems:
+        print(problem)
+    failed = not checked.ok or (args.strict and checked.problems)
+    print(f"civichub check: {checked.content.files} files, {summary(checked.problems)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_build(args) -> int:
+    from .build import BuildLocked, build
+    from .pipeline import BuildFailed
+    settings_or_exit(args.settings)
+    started = time.perf_counter()
+    try:
+        output = build(args.settings, args.output)
+    except BuildFailed as exc:
+        print(f"civichub build: failed ({exc}); the previous site was left as it was", file=sys.stderr)
+        return 1
+    except BuildLocked as exc:
+        print(f"civichub build: {exc}", file=sys.stderr)
+        return 1
+    pages = sum(1 for _ in output.rglob("*.html"))
+    print(f"civichub build: {pages} pages in {output} ({time.perf_counter() - started:.2f} s)",
+          file=sys.stderr)
+    return 0
+
+
+def run_serve(args) -> int:
+    from .serve import serve
+    settings_or_exit(args.settings)
+    return serve(args.settings, args.output, args.bind, args.port, rebuild=lambda: run_build(args))
+
+
+COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve}
+
+if __name__ == "__main__":
+    sys.exit(main())

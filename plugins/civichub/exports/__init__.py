@@ -1,0 +1,1 @@
+"""Machine-readable outputs written from the hub or the finished site."""

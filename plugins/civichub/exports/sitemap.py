@@ -1,0 +1,29 @@
+"""sitemap.xml listing every HTML page of the finished site."""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+EXCLUDED = {"404.html"}
+
+
+def page_urls(output: Path, site_url: str) -> list[str]:
+    urls = []
+    for path in sorted(output.rglob("*.html")):
+        relative = path.relative_to(output).as_posix()
+        if relative in EXCLUDED:
+            continue
+        if relative == "index.html" or relative.endswith("/index.html"):
+            relative = relative[: -len("index.html")]
+        urls.append(f"{site_url.rstrip('/')}/{relative}")
+    return urls
+
+
+def write_sitemap(output: Path, site_url: str) -> Path:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in page_urls(output, site_url)]
+    lines.append("</urlset>")
+    target = output / "sitemap.xml"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target

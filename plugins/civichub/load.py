@@ -1,0 +1,270 @@
+"""content/ files -> typed records, with every problem found on the way (syntax, shape, types)."""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from . import schema
+from .fields import INVALID, SLUG_RE, Ctx, Type, slugify
+from .model import (Actor, Affiliation, Content, Event, Link, Participant, Person, Place, Post, Room,
+                    Roundup, Section, Session, Source, Theme, TimelineEntry)
+from .problems import Pos, Problem, error, warning
+from .source import SourceError, YamlDoc, parse_yaml, read_text, split_front_matter
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class Loader:
+    """Reads one content folder; problems accumulate in self.problems."""
+
+    def __init__(self, content_dir: Path, display_root: Path | None = None):
+        self.content_dir = Path(content_dir)
+        self.display_root = display_root or Path.cwd()
+        self.problems: list[Problem] = []
+        self.content = Content()
+
+    def display(self, path: Path) -> str:
+        try:
+            return os.path.relpath(path, self.display_root)
+        except ValueError:
+            return str(path)
+
+    def load(self) -> Content:
+        if not self.content_dir.is_dir():
+            self.problems.append(error(Pos(self.display(self.content_dir)), "",
+                                       "content folder not found", "run from the hub's root folder"))
+            return self.content
+        self.load_folder("actors", self.load_actor)
+        self.load_folder("people", self.load_person)
+        self.load_events()
+        self.load_folder("roundups", self.load_roundup, suffixes=(".md",))
+        self.load_folder("posts", self.load_post, suffixes=(".md",), check_slug=False)
+        timeline = self.content_dir / "data" / "timeline.yaml"
+        if timeline.is_file():
+            self.guarded(timeline, self.load_timeline)
+        return self.content
+
+    # -- walking ---------------------------------------------------------------------------
+
+    def load_folder(self, name: str, load_one: Callable[[Path], None],
+                    suffixes: tuple[str, ...] = YAML_SUFFIXES, check_slug: bool = True) -> None:
+        for path in sorted_files(self.content_dir / name):
+            if path.suffix not in suffixes:
+                self.ignored(path, suffixes)
+                continue
+            if check_slug and not self.valid_file_slug(path):
+                continue
+            self.guarded(path, load_one)
+
+    def ignored(self, path: Path, suffixes: tuple[str, ...]) -> None:
+        if path.name.startswith(".") or path.name.lower() in ("readme.md", "readme.txt"):
+            return
+        self.problems.append(warning(Pos(self.display(path)), "", "file ignored",
+                                     "content files here end in " + " or ".join(suffixes)))
+
+    def valid_file_slug(self, path: Path) -> bool:
+        if SLUG_RE.fullmatch(path.stem):
+            return True
+        suggestion = slugify(path.stem) or "a-name"
+        self.problems.append(error(Pos(self.display(path)), "", f"file name '{path.name}' is not a valid "
+                                   "identifier", f"rename it to '{suggestion}{path.suffix}'"))
+        return False
+
+    def guarded(self, path: Path, load_one: Callable[[Path], None]) -> None:
+        """Run one file's loader; no exception escapes, whatever the file holds."""
+        self.content.files += 1
+        try:
+            load_one(path)
+        except SourceError as exc:
+            self.problems.append(exc.problem)
+        except RecursionError:
+            self.problems.append(error(Pos(self.display(path)), "", "content is nested too deeply",
+                                       "flatten the structure"))
+        except Exception as exc:  # an internal failure must still name the file
+            self.problems.append(error(Pos(self.display(path)), "", "internal error while reading this "
+                                       f"file: {type(exc).__name__}: {exc}", "please report this bug"))
+
+    def validate(self, path: Path, spec: Type, text: str | None = None,
+                 line_offset: int = 0) -> tuple[Any, Source]:
+        display = self.display(path)
+        if text is None:
+            text = read_text(path, display)
+        doc = parse_yaml(text, display, line_offset)
+        if doc.root is None:
+            raise SourceError(error(Pos(display, 1 + line_offset), "", "file is empty",
+                                    "see docs/content-model.md for the fields to write"))
+        ctx = Ctx(doc)
+        value = spec.convert(doc.root, "", ctx)
+        self.problems.extend(ctx.problems)
+        ctx.positions[""] = doc.pos(doc.root)
+        return value, Source(display, ctx.positions)
+
+    # -- kinds -----------------------------------------------------------------------------
+
+    def load_actor(self, path: Path) -> None:
+        data, src = self.validate(path, schema.ACTOR)
+        if data is INVALID or not {"name", "kind"} <= data.keys():
+            return
+        self.content.actors[path.stem] = Actor(slug=path.stem, src=src, **data)
+
+    def load_person(self, path: Path) -> None:
+        data, src = self.validate(path, schema.PERSON)
+        if data is INVALID or "name" not in data:
+            return
+        data["affiliations"] = [Affiliation(a["actor"], a.get("role", ""))
+                                for a in data.get("affiliations", [])]
+        if "photo" in data and "photo_alt" not in data:
+            self.problems.append(warning(src.at("photo"), "photo", "photo has no text alternative",
+                                         "add 'photo_alt:' describing the photo"))
+        self.content.people[path.stem] = Person(slug=path.stem, src=src, **data)
+
+    def load_events(self) -> None:
+        for folder in sorted_dirs(self.content_dir / "events"):
+            if not self.valid_file_slug(folder):
+                continue
+            event_file = next((folder / f"event{s}" for s in YAML_SUFFIXES
+                               if (folder / f"event{s}").is_file()), None)
+            if event_file is None:
+                self.problems.append(error(Pos(self.display(folder)), "", "event folder has no event.yaml",
+                                           "add event.yaml with at least 'title' and 'timezone'"))
+                continue
+            self.guarded(event_file, self.load_event)
+            for name in ("sessions.yaml", "sessions.yml"):
+                if (folder / name).is_file():
+                    self.guarded(folder / name, self.load_session_list)
+            for path in sorted_files(folder / "sessions"):
+                if path.suffix in YAML_SUFFIXES and self.valid_file_slug(path):
+                    self.guarded(path, self.load_session_file)
+
+    def load_event(self, path: Path) -> None:
+        data, src = self.validate(path, schema.EVENT)
+        if data is INVALID or not {"title", "timezone"} <= data.keys():
+            return
+        data["venue"] = Place(id="", **data["venue"]) if "name" in data.get("venue", {}) else None
+        data["venues"] = [Place(**v) for v in data.get("venues", []) if {"id", "name"} <= v.keys()]
+        data["rooms"] = [Room(**r) for r in data.get("rooms", []) if {"id", "name"} <= r.keys()]
+        data["themes"] = [Theme(**t) for t in data.get("themes", []) if {"id", "name"} <= t.keys()]
+        slug = path.parent.name
+        self.content.events[slug] = Event(slug=slug, src=src, **data)
+
+    def load_session_list(self, path: Path) -> None:
+        items, src = self.validate(path, schema.ListOf(schema.SESSION, max_items=2000))
+        if items is INVALID:
+            return
+        for index, data in enumerate(items):
+            prefix = f"[{index}]"
+            if "id" not in data:
+                self.problems.append(error(src.at(prefix), f"{prefix}.id", "missing required field 'id'",
+                                           "give each session of a list a unique identifier"))
+                continue
+            self.add_session(path.parent.name, data, Source(src.file, rebase(src.positions, prefix)))
+
+    def load_session_file(self, path: Path) -> None:
+        data, src = self.validate(path, schema.SESSION)
+        if data is INVALID:
+            return
+        if data.setdefault("id", path.stem) != path.stem:
+            self.problems.append(error(src.at("id"), "id", f"id '{data['id']}' differs from the file "
+                                       f"name '{path.stem}'", "remove 'id' or make them match"))
+        self.add_session(path.parent.parent.name, data, src)
+
+    def add_session(self, event: str, data: dict, src: Source) -> None:
+        if not {"title", "format"} <= data.keys():
+            return
+        participants = [Participant(p["person"], role[:-1], p.get("affiliation"), p.get("project", ""))
+                        for role in schema.ROLES for p in data.pop(role, [])]
+        data["rooms"] = data.pop("room", [])
+        self.content.sessions.append(Session(event=event, src=src, participants=participants, **data))
+
+    def load_roundup(self, path: Path) -> None:
+        display = self.display(path)
+        front, body, body_line = split_front_matter(read_text(path, display), display)
+        data, src = self.validate(path, schema.ROUNDUP, front, line_offset=1)
+        if data is INVALID or not {"number", "date"} <= data.keys():
+            return
+        if "links" in data and "sections" in data:
+            self.problems.append(error(src.at("sections"), "sections", "both 'links' and 'sections'",
+                                       "put every link in a section, or use 'links' alone"))
+        sections = [Section("", self.links(data.pop("links", []), src, "links"))]
+        sections += [Section(s["title"], self.links(s.get("links", []), src, f"sections[{i}].links"))
+                     for i, s in enumerate(data.pop("sections", [])) if "title" in s]
+        sections = [s for s in sections if s.links or s.title]
+        self.content.roundups.append(Roundup(slug=path.stem, src=src, sections=sections,
+                                             intro=body.strip(), **data))
+
+    def links(self, items: list[dict], src: Source, path: str) -> list[Link]:
+        return [Link(pos=src.at(f"{path}[{i}]"), path=f"{path}[{i}]", **item)
+                for i, item in enumerate(items) if {"title", "source"} <= item.keys()]
+
+    def load_timeline(self, path: Path) -> None:
+        items, src = self.validate(path, schema.TIMELINE)
+        if items is INVALID:
+            return
+        self.content.timeline = [TimelineEntry(pos=src.at(f"[{i}]"), **item)
+                                 for i, item in enumerate(items) if {"year", "title"} <= item.keys()]
+
+    def load_post(self, path: Path) -> None:
+        display = self.display(path)
+        meta, positions = pelican_metadata(read_text(path, display), display)
+        src = Source(display, positions)
+        if not meta.get("title"):
+            self.problems.append(error(src.at(), "Title", "post has no title",
+                                       "add a 'Title: ...' line at the top of the file"))
+            return
+        post = Post(slug=meta.get("slug") or slugify(meta["title"]), title=meta["title"], src=src,
+                    series=meta.get("series", ""))
+        if "date" in meta:
+            try:
+                post.date = date.fromisoformat(meta["date"][:10])
+            except ValueError:
+                self.problems.append(error(src.at("date"), "Date", f"invalid date '{meta['date']}'",
+                                           "write dates as YYYY-MM-DD"))
+        if "series_index" in meta:
+            if meta["series_index"].isdigit():
+                post.series_index = int(meta["series_index"])
+            else:
+                self.problems.append(error(src.at("series_index"), "Series_index", "expected a whole "
+                                           f"number, got '{meta['series_index']}'"))
+        self.content.posts.append(post)
+
+
+def rebase(positions: dict[str, Pos], prefix: str) -> dict[str, Pos]:
+    """Positions of one list item, with paths relative to that item."""
+    cut = len(prefix) + 1
+    rebased = {path[cut:]: pos for path, pos in positions.items() if path.startswith(prefix + ".")}
+    rebased[""] = positions.get(prefix, Pos(""))
+    return rebased
+
+
+METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z_ -]*):\s*(.*)$")
+
+
+def pelican_metadata(text: str, display: str) -> tuple[dict[str, str], dict[str, Pos]]:
+    """Pelican Markdown's 'Key: value' header lines, keys lowercased."""
+    meta: dict[str, str] = {}
+    positions: dict[str, Pos] = {"": Pos(display)}
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = METADATA_LINE.match(line)
+        if not match:
+            break
+        key = match[1].strip().lower()
+        meta[key] = match[2].strip()
+        positions[key] = Pos(display, number, 1)
+    return meta, positions
+
+
+def sorted_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() or p.is_symlink()) if folder.is_dir() else []
+
+
+def sorted_dirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if folder.is_dir() else []
+
+
+def load(content_dir: Path, display_root: Path | None = None) -> tuple[Content, list[Problem]]:
+    loader = Loader(content_dir, display_root)
+    return loader.load(), loader.problems

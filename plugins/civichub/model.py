@@ -1,0 +1,243 @@
+"""The hub's records: small typed dataclasses, each remembering where its values came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Iterator
+
+from .fields import Ref
+from .problems import Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A record's file and the position of each of its fields ('links[2].url' -> Pos)."""
+
+    file: str
+    positions: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False)
+
+    def at(self, path: str = "") -> Pos:
+        """Position of a field, else of its nearest enclosing field, else of the file."""
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path.rpartition(".")[0] if "." in path else path.rpartition("[")[0]
+        return self.positions.get("", Pos(self.file))
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    actor: Ref
+    role: str = ""
+
+
+@dataclass(slots=True)
+class Actor:
+    slug: str
+    name: str
+    kind: str
+    src: Source
+    categories: list[str] = field(default_factory=list)
+    description: str = ""
+    website: str = ""
+    social: dict[str, str] = field(default_factory=dict)
+    city: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def refs(self) -> Iterator[Ref]:
+        return iter(())
+
+
+@dataclass(slots=True)
+class Person:
+    slug: str
+    name: str
+    src: Source
+    sort_name: str = ""
+    titles: list[str] = field(default_factory=list)
+    affiliations: list[Affiliation] = field(default_factory=list)
+    social: dict[str, str] = field(default_factory=dict)
+    bio: str = ""
+    photo: str = ""
+    photo_alt: str = ""
+
+    def refs(self) -> Iterator[Ref]:
+        return (a.actor for a in self.affiliations)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: str
+    name: str
+    address: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Event:
+    slug: str
+    title: str
+    timezone: str
+    src: Source
+    start: date | None = None
+    end: date | None = None
+    venue: Place | None = None
+    venues: list[Place] = field(default_factory=list)
+    rooms: list[Room] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
+    organisers: list[Ref] = field(default_factory=list)
+    partners: list[Ref] = field(default_factory=list)
+    website: str = ""
+    language: str = "fr"
+    description: str = ""
+
+    @property
+    def last_day(self) -> date | None:
+        return self.end or self.start
+
+    def refs(self) -> Iterator[Ref]:
+        yield from self.organisers
+        yield from self.partners
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    person: Ref
+    role: str  # one of schema.ROLES, singular: speaker, moderator, pitcher, opener, organiser
+    affiliation: Ref | None = None
+    project: str = ""
+
+
+@dataclass(slots=True)
+class Session:
+    event: str
+    id: str
+    title: str
+    format: Ref
+    src: Source
+    rooms: list[Ref] = field(default_factory=list)
+    venue: Ref | None = None
+    plenary: bool = False
+    day: date | None = None
+    start: time | None = None
+    end: time | None = None
+    themes: list[Ref] = field(default_factory=list)
+    language: str = ""
+    description: str = ""
+    participants: list[Participant] = field(default_factory=list)
+    actors: list[Ref] = field(default_factory=list)
+    registration: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.event, self.id)
+
+    def refs(self) -> Iterator[Ref]:
+        yield self.format
+        yield from self.rooms
+        if self.venue:
+            yield self.venue
+        yield from self.themes
+        for participant in self.participants:
+            yield participant.person
+            if participant.affiliation:
+                yield participant.affiliation
+        yield from self.actors
+
+
+@dataclass(slots=True)
+class Link:
+    title: str
+    source: str
+    pos: Pos
+    path: str  # 'links[3]' or 'sections[1].links[0]', for messages
+    url: str = ""
+    author: str = ""
+    excerpt: str = ""
+    tags: list[str] = field(default_factory=list)
+    language: str = "fr"
+    actors: list[Ref] = field(default_factory=list)
+    people: list[Ref] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Section:
+    title: str
+    links: list[Link]
+
+
+@dataclass(slots=True)
+class Roundup:
+    slug: str
+    number: int
+    date: date
+    src: Source
+    title: str = ""
+    period: str = ""
+    status: str = "published"
+    tags: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    intro: str = ""
+
+    @property
+    def links(self) -> list[Link]:
+        return [link for section in self.sections for link in section.links]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    def refs(self) -> Iterator[Ref]:
+        for link in self.links:
+            yield from link.actors
+            yield from link.people
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    year: int
+    title: str
+    pos: Pos
+    month: int | None = None
+    text: str = ""
+    actors: list[Ref] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Post:
+    """Only what the checker reads of a Pelican post; Pelican itself renders posts."""
+
+    slug: str
+    title: str
+    src: Source
+    date: date | None = None
+    series: str = ""
+    series_index: int | None = None
+
+
+@dataclass(slots=True)
+class Content:
+    """Everything loaded from content/, before any cross-checking."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    sessions: list[Session] = field(default_factory=list)
+    roundups: list[Roundup] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+    files: int = 0

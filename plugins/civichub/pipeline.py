@@ -1,0 +1,44 @@
+"""The upstream stages in order: files -> load -> check -> hub."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import check, hub, load
+from .model import Content
+from .problems import Problem, sorted_problems
+
+
+class BuildFailed(Exception):
+    """Content has errors; they have been reported, nothing must be written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = sum(p.is_error for p in problems)
+        super().__init__(f"{errors} error{'s' * (errors != 1)} in content")
+
+
+@dataclass
+class Checked:
+    content: Content
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+
+def formats_from(settings: dict) -> dict[str, str]:
+    return {**check.DEFAULT_FORMATS, **settings.get("CIVICHUB_FORMATS", {})}
+
+
+def load_and_check(content_dir: Path, settings: dict, display_root: Path | None = None) -> Checked:
+    content, problems = load.load(Path(content_dir), display_root)
+    problems += check.check(content, formats_from(settings))
+    return Checked(content, sorted_problems(problems))
+
+
+def build_hub(checked: Checked, settings: dict) -> hub.Hub:
+    if not checked.ok:
+        raise BuildFailed(checked.problems)
+    return hub.build(checked.content, formats_from(settings))

@@ -1,0 +1,97 @@
+"""Reading content files: bytes -> text -> YAML node trees that remember where each value was."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .problems import Pos, Problem, error
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all; carries the problem to report."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """A parsed YAML document: its root node and how to turn node marks into positions."""
+
+    file: str
+    root: yaml.Node | None
+    line_offset: int = 0
+
+    def pos(self, node: yaml.Node) -> Pos:
+        mark = node.start_mark
+        return Pos(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, BOM stripped and line ends normalised; SourceError when unreadable."""
+    if path.is_symlink():
+        raise SourceError(error(Pos(display), "", "symbolic links are not read",
+                                "replace the link with the file itself"))
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SourceError(error(Pos(display), "", f"file is {size // 1024} KiB, over the "
+                                f"{MAX_FILE_BYTES // 1024} KiB limit", "split it into smaller files"))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(error(Pos(display, line, col), "",
+                                f"file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+                                "save it with the UTF-8 encoding")) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SourceError(error(Pos(display, line), "", "file contains a NUL character",
+                                "remove it; content files are plain text"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, display: str, line_offset: int = 0) -> YamlDoc:
+    """Compose (not construct) the YAML, so every node keeps its mark; SourceError on bad syntax."""
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        col = mark.column + 1 if mark else 1
+        what = exc.problem or exc.context or "invalid YAML"
+        raise SourceError(error(Pos(display, line, col), "", f"YAML syntax error: {what}",
+                                yaml_hint(what))) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(error(Pos(display, 1 + line_offset), "", f"YAML error: {exc}")) from None
+    return YamlDoc(display, root, line_offset)
+
+
+def yaml_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "quote text that contains ': '"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "quote values that start with @ or `"
+    return "check indentation and quoting on this line or the one before"
+
+
+def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
+    """(front matter YAML, Markdown body, line number where the body starts)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(error(Pos(display), "", "missing front matter",
+                                "start the file with a '---' line, the YAML fields, then '---'"))
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise SourceError(error(Pos(display), "", "front matter is not closed",
+                            "end the YAML fields with a '---' line"))

@@ -1,0 +1,10 @@
+"""Production settings: absolute URLs."""
+import os
+import sys
+
+sys.path.append(os.path.dirname(__file__))
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("CIVICHUB_SITEURL", "https://example.org")
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True

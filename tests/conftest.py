@@ -1,0 +1,97 @@
+"""Shared fixtures: a minimal hub on disk, and the sample hub built once per session."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from civichub.build import build
+from civichub.pipeline import load_and_check
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = {"CIVICHUB_FORMATS": {}}
+
+
+class HubDir:
+    """A throwaway hub: write files into content/, check or build it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        self.content.mkdir(parents=True)
+        shutil.copy(ROOT / "pelicanconf.py", root / "pelicanconf.py")
+        shutil.copytree(ROOT / "theme", root / "theme")
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def problems(self) -> list[str]:
+        return [str(p) for p in load_and_check(self.content, SETTINGS, display_root=self.root).problems]
+
+    def build(self, output: Path | None = None) -> Path:
+        return build(self.root / "pelicanconf.py", output or self.root / "output")
+
+
+MINIMAL = {
+    "actors/cap-collectif.yaml": """
+        name: Cap Collectif
+        kind: entreprise
+        """,
+    "people/loic-blondiaux.yaml": """
+        name: Loïc Blondiaux
+        affiliations: [cap-collectif]
+        """,
+    "people/paula-forteza.yaml": """
+        name: Paula Forteza
+        titles: ["députée des Français de l'étranger"]
+        """,
+    "events/journee/event.yaml": """
+        title: Journée
+        start: 2019-03-18
+        timezone: Europe/Paris
+        rooms:
+          - {id: hemicycle, name: Hémicycle}
+          - {id: salle-225, name: Salle 225}
+        themes:
+          - {id: grand-debat, name: Grand débat national}
+        """,
+    "events/journee/sessions.yaml": """
+        - id: ouverture
+          title: Ouvrir les institutions
+          format: table-ronde
+          room: hemicycle
+          start: "09:00"
+          end: "10:30"
+          speakers: [loic-blondiaux]
+        - id: atelier
+          title: Un atelier
+          format: atelier
+          room: salle-225
+          start: "10:30"
+          end: "12:00"
+          speakers: [paula-forteza]
+        """,
+}
+
+
+@pytest.fixture
+def hub(tmp_path) -> HubDir:
+    hub = HubDir(tmp_path / "hub")
+    for relative, text in MINIMAL.items():
+        hub.write(relative, text)
+    return hub
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample hub of this repository, built once into a temporary output folder."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    return build(ROOT / "pelicanconf.py", output)

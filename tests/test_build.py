@@ -1,0 +1,57 @@
+"""Building real content and reading the output back, parsed."""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from civichub.pipeline import BuildFailed
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_minimal_hub_builds_every_page_kind(hub):
+    output = hub.build()
+    for page in ("index.html", "404.html", "evenements/index.html", "evenements/journee/index.html",
+                 "evenements/journee/ouverture/index.html", "personnes/index.html",
+                 "personnes/loic-blondiaux/index.html", "acteurs/cap-collectif/index.html",
+                 "liens/index.html"):
+        assert (output / page).is_file(), page
+    session = html(output / "evenements/journee/ouverture/index.html")
+    assert session.h1.get_text() == "Ouvrir les institutions"
+    speaker = session.find("a", string="Loïc Blondiaux")
+    assert speaker["href"] == "../../../personnes/loic-blondiaux/"
+
+
+def test_sitemap_lists_every_html_page(hub):
+    output = hub.build()
+    tree = ElementTree.parse(output / "sitemap.xml")
+    listed = {loc.text for loc in tree.findall("s:url/s:loc", SITEMAP_NS)}
+    pages = {"/" + p.relative_to(output).as_posix().removesuffix("index.html")
+             for p in output.rglob("*.html") if p.name != "404.html"}
+    assert listed == pages
+
+
+def test_failed_build_leaves_previous_output_intact(hub):
+    output = hub.build()
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    hub.write("people/broken.yaml", "name: Broken\naffiliations: [nobody]\n")
+    with pytest.raises(BuildFailed):
+        hub.build()
+    after = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in output.parent.iterdir() if p.name.startswith(".output")] == [".output.lock"]
+
+
+def test_text_is_escaped(hub):
+    hub.write("actors/evil.yaml", 'name: "<script>alert(1)</script>"\nkind: autre\n')
+    output = hub.build()
+    page = (output / "acteurs/evil/index.html").read_text()
+    assert "<script>alert" not in page
+    assert html(output / "acteurs/evil/index.html").h1.get_text() == "<script>alert(1)</script>"
