@@ -55,3 +55,11 @@ def test_text_is_escaped(hub):
     page = (output / "acteurs/evil/index.html").read_text()
     assert "<script>alert" not in page
     assert html(output / "acteurs/evil/index.html").h1.get_text() == "<script>alert(1)</script>"
+
+
+def test_a_post_pelican_cannot_read_fails_the_build(hub):
+    output = hub.build()
+    hub.write("posts/untitled.md", "Date: 2016-12-17\n\nNo title here.\n")
+    with pytest.raises(BuildFailed):
+        hub.build()
+    assert (output / "index.html").is_file()

@@ -65,7 +65,8 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
                                                      "DELETE_OUTPUT_DIRECTORY": False})
             Pelican(settings).run()
             if counter.messages:
-                raise BuildFailed([])
+                count = len(counter.messages)
+                raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
             swap_in(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

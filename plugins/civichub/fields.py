@@ -20,10 +20,15 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NULL_TAG = "tag:yaml.org,2002:null"
 
 
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss"})
+
+
 def slugify(text: str) -> str:
-    """ASCII slug of a name: 'Loïc Blondiaux' -> 'loic-blondiaux'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """ASCII slug of a name: 'Loïc Blondiaux' -> 'loic-blondiaux', "l’échec" -> 'l-echec'.
+    Accents are dropped; every other character outside a-z0-9 (apostrophes too) separates words."""
+    letters = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    bare = "".join(ch for ch in letters if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +296,7 @@ class Struct(Type):
                             "write 'field: value' lines")
         values: dict[str, Any] = {}
         seen_keys: set[str] = set()
+        suggested: set[str] = set()  # a typo already reported need not be reported as missing too
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
             where = f"{path}.{key}" if path else key
@@ -300,8 +306,10 @@ class Struct(Type):
             seen_keys.add(key)
             spec = self.fields.get(key)
             if spec is None:
-                hint = did_you_mean(key, self.fields) or "known fields: " + ", ".join(self.fields)
-                ctx.fail(key_node, where, f"unknown field '{key}'", hint)
+                hint = did_you_mean(key, self.fields)
+                suggested.add(hint.split("'")[1] if hint else "")
+                ctx.fail(key_node, where, f"unknown field '{key}'",
+                         hint or "known fields: " + ", ".join(self.fields))
                 continue
             if id(value_node) in ctx.seen:  # an alias: point at its key, not at the anchor
                 ctx.fail(key_node, where, "YAML anchors and aliases are not supported",
@@ -316,7 +324,7 @@ class Struct(Type):
             if value is not INVALID:
                 values[key] = value
         for name, spec in self.fields.items():
-            if spec.required and name not in values and name not in seen_keys:
+            if spec.required and name not in seen_keys and name not in suggested:
                 where = f"{path}.{name}" if path else name
                 ctx.fail(node, where, f"missing required field '{name}'", spec.help)
         return values

@@ -12,10 +12,10 @@ from .problems import Problem, sorted_problems
 class BuildFailed(Exception):
     """Content has errors; they have been reported, nothing must be written."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], reason: str = ""):
         self.problems = problems
         errors = sum(p.is_error for p in problems)
-        super().__init__(f"{errors} error{'s' * (errors != 1)} in content")
+        super().__init__(reason or f"{errors} error{'s' * (errors != 1)} in content")
 
 
 @dataclass

@@ -1,0 +1,53 @@
+"""The civichub command as a contributor runs it: exit codes and what it prints."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def civichub(hub, *args):
+    return subprocess.run([sys.executable, "-m", "civichub.cli", *args], cwd=hub.root,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_clean_hub_exits_0(hub):
+    result = civichub(hub, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "0 errors, 0 warnings" in result.stderr
+
+
+def test_check_reports_every_problem_once_and_exits_1(hub):
+    hub.write("people/a.yaml", "name: A\naffiliations: [cap-colectif]\n")
+    hub.write("people/b.yaml", "nme: B\n")
+    result = civichub(hub, "check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "content/people/a.yaml:2:16: error: affiliations[0]: unknown actor 'cap-colectif' "
+        "(did you mean 'cap-collectif'?)",
+        "content/people/b.yaml:1:1: error: nme: unknown field 'nme' (did you mean 'name'?)",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_strict_makes_warnings_fail(hub):
+    hub.write("roundups/2016-11-20-27.md", "---\nnumber: 27\ndate: 2016-11-20\nlinks:\n"
+                                           "  - {title: T, source: S}\n---\n")
+    assert civichub(hub, "check").returncode == 0
+    assert civichub(hub, "check", "--strict").returncode == 1
+
+
+def test_build_with_errors_prints_them_and_no_traceback(hub):
+    hub.write("people/a.yaml", "name: A\naffiliations: [nobody]\n")
+    result = civichub(hub, "build")
+    assert result.returncode == 1
+    assert "content/people/a.yaml:2:16: error: affiliations[0]: unknown actor 'nobody'" in result.stderr
+    assert "the previous site was left as it was" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (hub.root / "output").exists()
+
+
+def test_build_writes_output(hub):
+    result = civichub(hub, "build")
+    assert result.returncode == 0, result.stderr
+    assert (hub.root / "output" / "index.html").is_file()

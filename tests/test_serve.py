@@ -1,0 +1,53 @@
+"""`civichub serve` on 127.0.0.1: serves the site, rebuilds on change, survives bad content."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def wait_for(predicate, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_rebuilds_on_change_and_keeps_serving_after_an_error(hub):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "civichub.cli", "serve", "--port", str(port)],
+                              cwd=hub.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    try:
+        assert wait_for(lambda: "Loïc Blondiaux" in fetch(f"{base}/personnes/loic-blondiaux/"))
+        hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Professeur]\n")
+        assert wait_for(lambda: "Professeur" in fetch(f"{base}/personnes/loic-blondiaux/"))
+        hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\naffiliations: [nobody]\n")
+        time.sleep(2)
+        assert "Professeur" in fetch(f"{base}/personnes/loic-blondiaux/")
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        output, _ = server.communicate(timeout=20)
+    assert "unknown actor 'nobody'" in output
+    assert "Traceback" not in output
