@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("-p", "--port", type=int, default=8000)
     serve.add_argument("-b", "--bind", default="127.0.0.1")
     serve.add_argument("-o", "--output", type=Path)
+    importer = commands.add_parser("import", help="turn a c3voc/pretalx schedule.json into content files")
+    importer.add_argument("schedule", type=Path, help="a schedule.json file")
+    importer.add_argument("--event", help="event folder name (default: from the schedule's acronym)")
     args = parser.parse_args(argv)
     setup_logging()
     try:
@@ -99,7 +102,13 @@ def run_serve(args) -> int:
     return serve(args.settings, args.output, args.bind, args.port, rebuild=lambda: run_build(args))
 
 
-COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve}
+def run_import(args) -> int:
+    from .importer import run
+    settings = settings_or_exit(args.settings)
+    return run(args.schedule, Path(settings["PATH"]), args.event)
+
+
+COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve, "import": run_import}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,7 +4,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from .check import BREAK_FORMATS, DEFAULT_FORMATS
 from .model import Actor, Content, Event, Link, Participant, Person, Place, Room, Roundup, Session
@@ -63,6 +64,19 @@ class Hub:
 
     def session_day(self, session: Session) -> date | None:
         return session.day or self.event(session.event).start
+
+    def span(self, session: Session) -> tuple[datetime | None, datetime | None]:
+        """Start and end as aware datetimes in the event's zone (None when the source gives none)."""
+        day = self.session_day(session)
+        if day is None or session.start is None:
+            return None, None
+        zone = ZoneInfo(self.event(session.event).timezone)
+        start = datetime.combine(day, session.start, zone)
+        end = datetime.combine(day, session.end, zone) if session.end else None
+        return start, end
+
+    def timed_sessions(self, event: Event) -> list[Session]:
+        return [s for s in self.sessions[event.slug] if s.start]
 
     def rooms_of(self, session: Session) -> list[Room]:
         rooms = {room.id: room for room in self.event(session.event).rooms}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from .model import Actor, Event, Person, Roundup, Session
 
@@ -17,6 +18,14 @@ DEFAULT_URLS = {
     "actor": "acteurs/{slug}/",
     "roundups": "liens/",
     "roundup": "liens/{number}/",
+    "room": "evenements/{event}/salles/{room}/",
+    # exports
+    "event.ics": "evenements/{event}/programme.ics",
+    "event.json": "evenements/{event}/schedule.json",
+    "event.xml": "evenements/{event}/schedule.xml",
+    "session.ics": "evenements/{event}/{session}/session.ics",
+    "room.ics": "evenements/{event}/salles/{room}/salle.ics",
+    "person.ics": "personnes/{slug}/agenda.ics",
 }
 
 
@@ -44,6 +53,32 @@ class Urls:
             return self.patterns["roundup"].format(number=thing.number, slug=thing.slug)
         raise TypeError(f"no URL for {type(thing).__name__}")
 
+    def room(self, event: Event, room) -> str:
+        return self.patterns["room"].format(event=event.slug, room=room.id)
+
+    def export(self, kind: str, thing, room=None) -> str:
+        """URL of an export: export('event.ics', event), export('room.ics', event, room)..."""
+        pattern = self.patterns[kind]
+        if isinstance(thing, Session):
+            return pattern.format(event=thing.event, session=thing.id)
+        if isinstance(thing, Person):
+            return pattern.format(slug=thing.slug)
+        return pattern.format(event=thing.slug, room=room.id if room else "")
+
     def save_as(self, thing) -> str:
         url = self(thing)
         return url + "index.html" if url.endswith("/") or not url else url
+
+
+@dataclass(frozen=True)
+class Site:
+    """What exports need to know about the site they are part of."""
+
+    url: str  # SITEURL, '' for a site with relative URLs
+    name: str
+    urls: Urls
+    uid_domain: str  # stable domain part of iCalendar UIDs and schedule GUIDs
+    timestamp: datetime  # reproducible 'now': SOURCE_DATE_EPOCH, else the latest content date
+
+    def absolute(self, relative_url: str) -> str:
+        return f"{self.url.rstrip('/')}/{relative_url}" if self.url else relative_url
