@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from civichub.pipeline import load_and_check
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 CESE = "evenements/journee-civic-tech-2019"

@@ -1,7 +1,10 @@
 """Jinja filters for the theme: French dates and times, independent of the machine's locale."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+import json
+from datetime import date, datetime, time, timezone
+
+from markupsafe import Markup
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -47,7 +50,26 @@ def date_range(start: date | None, end: date | None) -> str:
     return f"du {long_date(start)} au {long_date(end)}"
 
 
+def utc_iso(value: datetime | None) -> str:
+    """An aware datetime as UTC ISO 8601, for machines and scripts: '2019-03-18T08:00:00Z'."""
+    if value is None:
+        return ""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_iso(value: datetime | None) -> str:
+    """An aware datetime with its offset, for <time datetime> and JSON-LD."""
+    return value.isoformat() if value else ""
+
+
+def json_script(value) -> Markup:
+    """JSON safe inside <script>: '<', '>' and '&' escaped so '</script>' cannot break out."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 FILTERS = {
+    "utc_iso": utc_iso, "local_iso": local_iso, "json_script": json_script,
     "long_date": long_date, "short_date": short_date, "month_name": month_name, "hour": hour,
     "iso_time": iso_time, "date_range": date_range,
 }

@@ -12,6 +12,8 @@ from pelican.generators import Generator
 
 from . import markup
 from .exports import ics, schedule
+from .grid import event_grids
+from .jsonld import JsonLd
 from .hub import Hub
 from .pipeline import build_hub, load_and_check
 from .urls import Site, Urls
@@ -27,7 +29,8 @@ class HubGenerator(Generator):
         self.hub = build_hub(checked, self.settings)
         self.urls = Urls.from_settings(self.settings)
         self.site = site_info(self.settings, self.hub, self.urls)
-        self.context.update(hub=self.hub, url_for=self.urls, markdown=markup.render)
+        self.context.update(hub=self.hub, url_for=self.urls, markdown=markup.render,
+                            jsonld=JsonLd(self.hub, self.site))
 
     def generate_output(self, writer) -> None:
         self.write_pages(writer)
@@ -41,6 +44,14 @@ class HubGenerator(Generator):
         self.page(writer, "events", "events")
         for event in hub.events:
             self.page(writer, event, "event", event=event, sessions=hub.sessions[event.slug])
+            grids = event_grids(hub, event)
+            if grids:
+                self.write(writer, self.urls.programme(event), "programme", event=event, grids=grids,
+                           sessions=hub.sessions[event.slug])
+            for room in event.rooms:
+                self.write(writer, self.urls.room(event, room), "room", event=event, room=room,
+                           sessions=[s for s in hub.sessions[event.slug]
+                                     if room.id in {r.id for r in s.rooms}])
             for session in hub.sessions[event.slug]:
                 self.page(writer, session, "session", event=event, session=session)
         self.page(writer, "people", "people")
@@ -57,9 +68,12 @@ class HubGenerator(Generator):
             self.page(writer, roundup, "roundup", roundup=roundup, newer=newer, older=older)
 
     def page(self, writer, thing, template: str, **values) -> None:
-        writer.write_file(self.urls.save_as(thing), self.get_template(template), self.context,
+        self.write(writer, self.urls(thing), template, **values)
+
+    def write(self, writer, url: str, template: str, **values) -> None:
+        writer.write_file(self.urls.file_of(url), self.get_template(template), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
-                          page_url=self.urls(thing), **values)
+                          page_url=url, site=self.site, **values)
 
     def write_exports(self) -> None:
         hub, site, urls = self.hub, self.site, self.urls

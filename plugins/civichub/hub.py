@@ -11,6 +11,7 @@ from .check import BREAK_FORMATS, DEFAULT_FORMATS
 from .model import Actor, Content, Event, Link, Participant, Person, Place, Room, Roundup, Session
 
 ROLE_ORDER = ("opener", "moderator", "speaker", "pitcher", "organiser")
+LANGUAGE_NAMES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,26 @@ class Hub:
         start = datetime.combine(day, session.start, zone)
         end = datetime.combine(day, session.end, zone) if session.end else None
         return start, end
+
+    def by_day(self, sessions: list[Session]) -> list[tuple[date | None, list[Session]]]:
+        """Sessions grouped by day, keeping their order (they are already chronological)."""
+        days: dict[date | None, list[Session]] = {}
+        for session in sessions:
+            days.setdefault(self.session_day(session), []).append(session)
+        return list(days.items())
+
+    def facets(self, event: Event) -> dict[str, dict[str, str]]:
+        """The values an event's sessions can be filtered by, id -> label, in programme order."""
+        sessions = [s for s in self.sessions[event.slug] if not self.is_break(s)]
+        used_themes = {ref.id for s in sessions for ref in s.themes}
+        used_rooms = {ref.id for s in sessions for ref in s.rooms} | {s.venue.id for s in sessions if s.venue}
+        return {
+            "formats": {s.format.id: self.format_label(s) for s in sessions},
+            "themes": {t.id: t.name for t in event.themes if t.id in used_themes},
+            "rooms": {p.id: p.name for p in [*event.rooms, *event.venues] if p.id in used_rooms},
+            "languages": {lang: LANGUAGE_NAMES.get(lang, lang)
+                          for lang in dict.fromkeys(self.language_of(s) for s in sessions)},
+        }
 
     def timed_sessions(self, event: Event) -> list[Session]:
         return [s for s in self.sessions[event.slug] if s.start]

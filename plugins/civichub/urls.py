@@ -18,6 +18,7 @@ DEFAULT_URLS = {
     "actor": "acteurs/{slug}/",
     "roundups": "liens/",
     "roundup": "liens/{number}/",
+    "programme": "evenements/{event}/programme/",
     "room": "evenements/{event}/salles/{room}/",
     # exports
     "event.ics": "evenements/{event}/programme.ics",
@@ -56,6 +57,13 @@ class Urls:
     def room(self, event: Event, room) -> str:
         return self.patterns["room"].format(event=event.slug, room=room.id)
 
+    def programme(self, event: Event) -> str:
+        return self.patterns["programme"].format(event=event.slug)
+
+    @staticmethod
+    def file_of(url: str) -> str:
+        return url + "index.html" if url.endswith("/") or not url else url
+
     def export(self, kind: str, thing, room=None) -> str:
         """URL of an export: export('event.ics', event), export('room.ics', event, room)..."""
         pattern = self.patterns[kind]
@@ -66,8 +74,7 @@ class Urls:
         return pattern.format(event=thing.slug, room=room.id if room else "")
 
     def save_as(self, thing) -> str:
-        url = self(thing)
-        return url + "index.html" if url.endswith("/") or not url else url
+        return self.file_of(self(thing))
 
 
 @dataclass(frozen=True)
