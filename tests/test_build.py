@@ -63,3 +63,14 @@ def test_a_post_pelican_cannot_read_fails_the_build(hub):
     with pytest.raises(BuildFailed):
         hub.build()
     assert (output / "index.html").is_file()
+
+
+@pytest.mark.parametrize("today, section", [("1551398400", "À venir"),  # 2019-03-01
+                                            ("1577836800", "Éditions passées")])  # 2020-01-01
+def test_events_index_splits_upcoming_and_past(hub, monkeypatch, today, section):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", today)
+    hub.write("events/undated/event.yaml", "title: Atelier sans date\ntimezone: Europe/Paris\n")
+    soup = html(hub.build() / "evenements/index.html")
+    sections = {s.h2.get_text(): [a.get_text() for a in s.select("h3 a")] for s in soup.select("main section")}
+    assert sections[section] == ["Journée"]
+    assert sections["Date non communiquée"] == ["Atelier sans date"]

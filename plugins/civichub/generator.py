@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,7 +30,7 @@ class HubGenerator(Generator):
         self.urls = Urls.from_settings(self.settings)
         self.site = site_info(self.settings, self.hub, self.urls)
         self.context.update(hub=self.hub, url_for=self.urls, markdown=markup.render,
-                            jsonld=JsonLd(self.hub, self.site))
+                            jsonld=JsonLd(self.hub, self.site), today=build_date())
 
     def generate_output(self, writer) -> None:
         self.write_pages(writer)
@@ -102,6 +102,12 @@ def site_info(settings: dict, hub: Hub, urls: Urls) -> Site:
     domain = settings.get("CIVICHUB_UID_DOMAIN") or urlsplit(site_url).hostname or "civichub.invalid"
     return Site(url=site_url, name=settings.get("SITENAME", ""), urls=urls, uid_domain=domain,
                 timestamp=build_timestamp(hub))
+
+
+def build_date() -> date:
+    """Today, for 'upcoming' versus 'past'; SOURCE_DATE_EPOCH pins it for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch.isdigit() else date.today()
 
 
 def build_timestamp(hub: Hub) -> datetime:
