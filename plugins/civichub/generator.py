@@ -11,14 +11,18 @@ from urllib.parse import urlsplit
 from pelican.generators import Generator
 
 from . import markup
-from .exports import ics, schedule
-from .grid import event_grids
-from .jsonld import JsonLd
+from .exports import programme as programme_files
 from .hub import Hub
+from .jsonld import JsonLd
+from .pages import Page, directory, programme, roundups, site
 from .pipeline import build_hub, load_and_check
 from .urls import Site, Urls
 
 log = logging.getLogger("civichub")
+
+# The areas of the site, each in its own module: pages (rendered through templates) and files.
+PAGE_SETS = (site, programme, directory, roundups)
+EXPORTS = (programme_files,)
 
 
 class HubGenerator(Generator):
@@ -33,63 +37,17 @@ class HubGenerator(Generator):
                             jsonld=JsonLd(self.hub, self.site), today=build_date())
 
     def generate_output(self, writer) -> None:
-        self.write_pages(writer)
-        self.write_exports()
+        for module in PAGE_SETS:
+            for page in module.pages(self.hub, self.urls, self.settings):
+                self.write_page(writer, page)
+        for module in EXPORTS:
+            for relative, data in module.files(self.hub, self.site):
+                self.write_file(relative, data)
 
-    def write_pages(self, writer) -> None:
-        hub = self.hub
-        if self.settings.get("CIVICHUB_HOME", True):
-            self.page(writer, "home", "home")
-        self.page(writer, "notfound", "404")
-        self.page(writer, "events", "events")
-        for event in hub.events:
-            self.page(writer, event, "event", event=event, sessions=hub.sessions[event.slug])
-            grids = event_grids(hub, event)
-            if grids:
-                self.write(writer, self.urls.programme(event), "programme", event=event, grids=grids,
-                           sessions=hub.sessions[event.slug])
-            for room in event.rooms:
-                self.write(writer, self.urls.room(event, room), "room", event=event, room=room,
-                           sessions=[s for s in hub.sessions[event.slug]
-                                     if room.id in {r.id for r in s.rooms}])
-            for session in hub.sessions[event.slug]:
-                self.page(writer, session, "session", event=event, session=session)
-        self.page(writer, "people", "people")
-        for person in hub.people:
-            self.page(writer, person, "person", person=person)
-        self.page(writer, "actors", "actors")
-        for actor in hub.actors:
-            self.page(writer, actor, "actor", actor=actor)
-        self.page(writer, "roundups", "roundups")
-        published = hub.published_roundups()
-        for index, roundup in enumerate(published):
-            newer = published[index - 1] if index > 0 else None
-            older = published[index + 1] if index + 1 < len(published) else None
-            self.page(writer, roundup, "roundup", roundup=roundup, newer=newer, older=older)
-
-    def page(self, writer, thing, template: str, **values) -> None:
-        self.write(writer, self.urls(thing), template, **values)
-
-    def write(self, writer, url: str, template: str, **values) -> None:
-        writer.write_file(self.urls.file_of(url), self.get_template(template), self.context,
+    def write_page(self, writer, page: Page) -> None:
+        writer.write_file(self.urls.file_of(page.url), self.get_template(page.template), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
-                          page_url=url, site=self.site, **values)
-
-    def write_exports(self) -> None:
-        hub, site, urls = self.hub, self.site, self.urls
-        for event in hub.events:
-            if not hub.timed_sessions(event):
-                continue
-            self.write_file(urls.export("event.ics", event), ics.event_calendar(hub, event, site))
-            self.write_file(urls.export("event.json", event), schedule.schedule_json(hub, event, site))
-            self.write_file(urls.export("event.xml", event), schedule.schedule_xml(hub, event, site))
-            for room in event.rooms:
-                self.write_file(urls.export("room.ics", event, room), ics.room_calendar(hub, event, room, site))
-            for session in hub.timed_sessions(event):
-                self.write_file(urls.export("session.ics", session), ics.session_calendar(hub, session, site))
-        for person in hub.people:
-            if any(p.session.start for p in hub.by_person[person.slug]):
-                self.write_file(urls.export("person.ics", person), ics.person_calendar(hub, person, site))
+                          page_url=page.url, site=self.site, **page.values)
 
     def write_file(self, relative: str, data: bytes) -> None:
         path = Path(self.output_path) / relative
