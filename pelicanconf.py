@@ -12,6 +12,10 @@ RELATIVE_URLS = True
 
 PLUGINS = ["civichub"]
 
+# Stable identity of calendar entries and schedule GUIDs: never change it once published,
+# or subscribers get every session twice.
+CIVICHUB_UID_DOMAIN = "hub-civictech.example"
+
 # Autoescape everything: HTML enters templates only as Markup (rendered Markdown).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

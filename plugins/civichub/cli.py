@@ -5,11 +5,19 @@ import argparse
 import logging
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 from .problems import summary
 
 log = logging.getLogger("civichub")
+
+# Contributor and maintainer tools, each a module with configure(parser) and run(args) -> exit code.
+TOOLS: dict[str, tuple[str, str]] = {
+    "links": ("civichub.linktools", "find links published twice and tracking parameters"),
+    "linkcheck": ("civichub.linkcheck", "check that every link still answers"),
+    "newsletter": ("civichub.newsletter", "write a roundup as an email (HTML and plain text)"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,9 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser("import", help="turn a c3voc/pretalx schedule.json into content files")
     importer.add_argument("schedule", type=Path, help="a schedule.json file")
     importer.add_argument("--event", help="event folder name (default: from the schedule's acronym)")
+    for name, (module, help_text) in TOOLS.items():
+        tool = commands.add_parser(name, help=help_text)
+        tool.set_defaults(tool_module=module)
+        import_module(module).configure(tool)
     args = parser.parse_args(argv)
     setup_logging()
     try:
+        if hasattr(args, "tool_module"):
+            return import_module(args.tool_module).run(args)
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

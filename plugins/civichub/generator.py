@@ -11,18 +11,18 @@ from urllib.parse import urlsplit
 from pelican.generators import Generator
 
 from . import markup
-from .exports import programme as programme_files
+from .exports import feeds, opendata as opendata_files, programme as programme_files
 from .hub import Hub
 from .jsonld import JsonLd
-from .pages import Page, directory, programme, roundups, site
+from .pages import Page, directory, opendata, programme, roundups, site
 from .pipeline import build_hub, load_and_check
 from .urls import Site, Urls
 
 log = logging.getLogger("civichub")
 
 # The areas of the site, each in its own module: pages (rendered through templates) and files.
-PAGE_SETS = (site, programme, directory, roundups)
-EXPORTS = (programme_files,)
+PAGE_SETS = (site, programme, directory, roundups, opendata)
+EXPORTS = (programme_files, feeds, opendata_files)
 
 
 class HubGenerator(Generator):

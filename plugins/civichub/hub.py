@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from . import mentions
 from .check import BREAK_FORMATS, DEFAULT_FORMATS
 from .model import Actor, Content, Event, Link, Participant, Person, Place, Room, Roundup, Session
 
@@ -160,6 +161,7 @@ def build(content: Content, formats: dict[str, str] | None = None) -> Hub:
     index_sessions(hub)
     index_people(hub)
     index_mentions(hub)
+    mentions.detect(hub)
     return hub
 
 

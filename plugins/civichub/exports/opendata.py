@@ -1,0 +1,8 @@
+"""The whole hub as open data: JSON and CSV tables with a Frictionless datapackage.json. To be written."""
+from __future__ import annotations
+
+from typing import Iterator
+
+
+def files(hub, site) -> Iterator[tuple[str, bytes]]:
+    return iter(())

@@ -1,0 +1,11 @@
+"""civichub newsletter: to be written."""
+from __future__ import annotations
+
+
+def configure(parser) -> None:
+    pass
+
+
+def run(args) -> int:
+    print("civichub newsletter: not implemented yet")
+    return 2
