@@ -40,8 +40,9 @@ class HubGenerator(Generator):
         for module in PAGE_SETS:
             for page in module.pages(self.hub, self.urls, self.settings):
                 self.write_page(writer, page)
+        posts = self.context.get("articles", [])  # Pelican's posts, read before any output is written
         for module in EXPORTS:
-            for relative, data in module.files(self.hub, self.site):
+            for relative, data in module.files(self.hub, self.site, posts):
                 self.write_file(relative, data)
 
     def write_page(self, writer, page: Page) -> None:

@@ -4,5 +4,5 @@ from __future__ import annotations
 from typing import Iterator
 
 
-def files(hub, site) -> Iterator[tuple[str, bytes]]:
+def files(hub, site, posts) -> Iterator[tuple[str, bytes]]:
     return iter(())
