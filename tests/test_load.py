@@ -1,6 +1,8 @@
 """Each class of bad input gives one exact message: file, line, column, field, hint."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_minimal_hub_is_clean(hub):
     assert hub.problems() == []
@@ -214,6 +216,57 @@ def test_an_internal_failure_names_the_file(hub, monkeypatch):
     monkeypatch.setattr(load.Loader, "load_actor", explode)
     assert hub.problems() == [
         "content/actors/cap-collectif.yaml:1:1: error: internal error while reading this file: "
-        "KeyError: 'boom' (please report this bug)",
-        "content/people/loic-blondiaux.yaml:2:16: error: affiliations[0]: unknown actor "
-        "'cap-collectif' (create content/actors/cap-collectif.yaml)"]
+        "KeyError: 'boom' (please report this bug)"]
+
+
+def test_a_broken_file_is_not_reported_again_as_unknown(hub):
+    hub.write("actors/cap-collectif.yaml", "name: Cap Collectif\nkind: startupp\n")
+    assert hub.problems() == [
+        "content/actors/cap-collectif.yaml:2:7: error: kind: 'startupp' is not allowed here "
+        "(did you mean 'startup'?)"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: X\ntitles:\n\t- Y\n", "content/people/x.yaml:3:1: error: YAML syntax error: found '\\t', "
+     "which cannot start a value (indent with spaces, not tabs)"),
+    ("name: @X\n", "content/people/x.yaml:1:7: error: YAML syntax error: found '@', which cannot "
+     "start a value (quote values that start with @)"),
+    ("name: Anne: X\n", "content/people/x.yaml:1:11: error: YAML syntax error: mapping values are "
+     "not allowed in this context (quote text that contains ': ')"),
+])
+def test_yaml_syntax_hints(hub, text, message):
+    hub.write("people/x.yaml", text)
+    assert hub.problems() == [message]
+
+
+def test_errors_in_a_session_list_name_the_item(hub):
+    hub.write("events/journee/sessions.yaml", """
+        - id: a
+          title: A
+          format: atelier
+          room: hemicycle
+          start: "09:00"
+          end: "10:00"
+        - id: b
+          title: B
+          format: atelier
+          room: hemicycle
+          start: "09:30"
+          end: "09:00"
+        """)
+    assert hub.problems() == [
+        "content/events/journee/sessions.yaml:12:8: error: [1].end: session ends (09:00) before it "
+        "starts (09:30) (check the times; a session cannot cross midnight)"]
+
+
+def test_timeline_month_out_of_range(hub):
+    hub.write("data/timeline.yaml", "- {year: 2016, month: 13, title: X}\n")
+    assert hub.problems() == [
+        "content/data/timeline.yaml:1:23: error: [0].month: 13 is out of range (use a number from 1 to 12)"]
+
+
+def test_roundup_file_name_must_match_date_and_number(hub):
+    hub.write("roundups/2016-11-20-26.md", "---\nnumber: 27\ndate: 2016-11-20\nstatus: draft\n---\n")
+    assert hub.problems() == [
+        "content/roundups/2016-11-20-26.md:2:9: warning: number: file name '2016-11-20-26.md' does not "
+        "match the roundup's date and number (rename it to '2016-11-20-27.md')"]

@@ -36,7 +36,8 @@ def check(content: Content, formats: dict[str, str] | None = None) -> list[Probl
 # -- references ----------------------------------------------------------------------------
 
 def check_references(content: Content, formats: dict[str, str]) -> Iterator[Problem]:
-    known = {"actor": content.actors.keys(), "person": content.people.keys()}
+    known = {kind: content.declared[kind] | records.keys()
+             for kind, records in (("actor", content.actors), ("person", content.people))}
     for record in [*content.people.values(), *content.events.values(), *content.roundups]:
         for ref in record.refs():
             yield from unknown(ref, known[ref.kind])
@@ -88,7 +89,7 @@ def check_duplicates(content: Content) -> Iterator[Problem]:
     for session in content.sessions:
         if session.key in first:
             other = first[session.key]
-            yield error(session.src.at("id"), "id", f"duplicate session id '{session.id}' "
+            yield error(session.src.at("id"), session.src.path("id"), f"duplicate session id '{session.id}' "
                         f"(also at {other.src.at('id')})", "give each session its own id")
         else:
             first[session.key] = session
@@ -121,18 +122,19 @@ def check_times(content: Content) -> Iterator[Problem]:
 
 
 def check_session_time(session: Session, event: Event) -> Iterator[Problem]:
+    src = session.src
     if session.start and session.end and session.end <= session.start:
-        yield error(session.src.at("end"), "end", f"session ends ({session.end:%H:%M}) before it starts "
-                    f"({session.start:%H:%M})", "check the times; a session cannot cross midnight")
-    if session.end and not session.start:
-        yield error(session.src.at("end"), "end", "session has an end but no start", "add 'start:'")
-    if (session.start or session.day) and not event.start:
-        yield error(session.src.at("start" if session.start else "day"), "start" if session.start else "day",
-                    "session has a date or time but its event has no 'start' date",
-                    f"add 'start:' to events/{event.slug}/event.yaml")
+        yield error(src.at("end"), src.path("end"), f"session ends ({session.end:%H:%M}) before it "
+                    f"starts ({session.start:%H:%M})", "check the times; a session cannot cross midnight")
+    if session.end and "start" not in src.positions:  # an invalid start is reported already
+        yield error(src.at("end"), src.path("end"), "session has an end but no start", "add 'start:'")
+    field = "start" if session.start else "day"
+    if (session.start or session.day) and not event.start and "start" not in event.src.positions:
+        yield error(src.at(field), src.path(field), "session has a date or time but its event has no "
+                    "'start' date", f"add 'start:' to events/{event.slug}/event.yaml")
     day = session.day
     if day and event.start and not event.start <= day <= event.last_day:
-        yield error(session.src.at("day"), "day", f"day {day} is outside the event "
+        yield error(src.at("day"), src.path("day"), f"day {day} is outside the event "
                     f"({event.start} to {event.last_day})", "check the date")
 
 
@@ -164,7 +166,7 @@ def check_room_clashes(content: Content) -> Iterator[Problem]:
             by_room[(session.event, room.id)].append(session)
     for (event, room), sessions in sorted(by_room.items()):
         for first, second in timed_pairs(sessions, content.events):
-            yield error(second.src.at("start"), "start", f"session '{second.id}' overlaps "
+            yield error(second.src.at("start"), second.src.path("start"), f"session '{second.id}' overlaps "
                         f"'{first.id}' in room '{room}' ({span_text(first)}, at {first.src.at('start')})",
                         "change a time or a room")
 

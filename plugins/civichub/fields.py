@@ -120,13 +120,19 @@ class Text(Scalar):
 class Int(Scalar):
     label = "a whole number"
 
+    def __init__(self, minimum: int = 0, maximum: int = 999_999_999):
+        self.minimum, self.maximum = minimum, maximum
+
     def parse(self, raw, node, path, ctx):
         if not re.fullmatch(r"[0-9]{1,9}", raw):
-            return ctx.fail(node, path, f"expected a whole number, got '{raw}'")
+            return ctx.fail(node, path, f"expected a whole number, got '{raw[:80]}'")
+        if not self.minimum <= int(raw) <= self.maximum:
+            return ctx.fail(node, path, f"{raw} is out of range",
+                            f"use a number from {self.minimum} to {self.maximum}")
         return int(raw)
 
     def json_schema(self):
-        return {"type": "integer", "minimum": 0}
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
 
 class Bool(Scalar):

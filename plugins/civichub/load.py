@@ -37,8 +37,8 @@ class Loader:
             self.problems.append(error(Pos(self.display(self.content_dir)), "",
                                        "content folder not found", "run from the hub's root folder"))
             return self.content
-        self.load_folder("actors", self.load_actor)
-        self.load_folder("people", self.load_person)
+        self.load_folder("actors", self.load_actor, declare="actor")
+        self.load_folder("people", self.load_person, declare="person")
         self.load_events()
         self.load_folder("roundups", self.load_roundup, suffixes=(".md",))
         self.load_folder("posts", self.load_post, suffixes=(".md",), check_slug=False)
@@ -50,13 +50,16 @@ class Loader:
     # -- walking ---------------------------------------------------------------------------
 
     def load_folder(self, name: str, load_one: Callable[[Path], None],
-                    suffixes: tuple[str, ...] = YAML_SUFFIXES, check_slug: bool = True) -> None:
+                    suffixes: tuple[str, ...] = YAML_SUFFIXES, check_slug: bool = True,
+                    declare: str = "") -> None:
         for path in sorted_files(self.content_dir / name):
             if path.suffix not in suffixes:
                 self.ignored(path, suffixes)
                 continue
             if check_slug and not self.valid_file_slug(path):
                 continue
+            if declare:
+                self.content.declared[declare].add(path.stem)
             self.guarded(path, load_one)
 
     def ignored(self, path: Path, suffixes: tuple[str, ...]) -> None:
@@ -160,7 +163,8 @@ class Loader:
                 self.problems.append(error(src.at(prefix), f"{prefix}.id", "missing required field 'id'",
                                            "give each session of a list a unique identifier"))
                 continue
-            self.add_session(path.parent.name, data, Source(src.file, rebase(src.positions, prefix)))
+            self.add_session(path.parent.name, data,
+                             Source(src.file, rebase(src.positions, prefix), prefix=prefix + "."))
 
     def load_session_file(self, path: Path) -> None:
         data, src = self.validate(path, schema.SESSION)
@@ -192,6 +196,10 @@ class Loader:
         sections += [Section(s["title"], self.links(s.get("links", []), src, f"sections[{i}].links"))
                      for i, s in enumerate(data.pop("sections", [])) if "title" in s]
         sections = [s for s in sections if s.links or s.title]
+        expected = f"{data['date']}-{data['number']}"
+        if path.stem != expected:
+            self.problems.append(warning(src.at("number"), "number", f"file name '{path.name}' does not "
+                                         f"match the roundup's date and number", f"rename it to '{expected}.md'"))
         self.content.roundups.append(Roundup(slug=path.stem, src=src, sections=sections,
                                              intro=body.strip(), **data))
 
@@ -214,7 +222,7 @@ class Loader:
             self.problems.append(error(src.at(), "Title", "post has no title",
                                        "add a 'Title: ...' line at the top of the file"))
             return
-        post = Post(slug=meta.get("slug") or slugify(meta["title"]), title=meta["title"], src=src,
+        post = Post(slug=meta.get("slug") or pelican_slug(meta["title"]), title=meta["title"], src=src,
                     series=meta.get("series", ""))
         if "date" in meta:
             try:
@@ -229,6 +237,13 @@ class Loader:
                 self.problems.append(error(src.at("series_index"), "Series_index", "expected a whole "
                                            f"number, got '{meta['series_index']}'"))
         self.content.posts.append(post)
+
+
+def pelican_slug(title: str) -> str:
+    """The slug Pelican itself gives a post without 'Slug:', so duplicates are found as it sees them."""
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify as pelican_slugify
+    return pelican_slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
 def rebase(positions: dict[str, Pos], prefix: str) -> dict[str, Pos]:

@@ -15,6 +15,11 @@ class Source:
 
     file: str
     positions: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False)
+    prefix: str = ""  # '[3].' for the fourth record of a list file, so messages name the item
+
+    def path(self, field_path: str) -> str:
+        """A field's path as the author sees it in the file: 'end' -> '[3].end'."""
+        return self.prefix + field_path
 
     def at(self, path: str = "") -> Pos:
         """Position of a field, else of its nearest enclosing field, else of the file."""
@@ -241,3 +246,6 @@ class Content:
     timeline: list[TimelineEntry] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
     files: int = 0
+    # every actor and person file found, even one with errors: references to it are not
+    # reported again as unknown
+    declared: dict[str, set[str]] = field(default_factory=lambda: {"actor": set(), "person": set()})

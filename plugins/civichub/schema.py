@@ -107,7 +107,7 @@ LINK = Struct({
 })
 
 ROUNDUP = Struct({
-    "number": Field(Int(), required=True),
+    "number": Field(Int(1), required=True),
     "date": Field(Date(), required=True),
     "title": Field(Text(max_length=300)),
     "period": Field(Text(max_length=200)),
@@ -119,8 +119,8 @@ ROUNDUP = Struct({
 }, title="civichub roundup (front matter)")
 
 TIMELINE = ListOf(Struct({
-    "year": Field(Int(), required=True),
-    "month": Field(Int()),
+    "year": Field(Int(1900, 2200), required=True),
+    "month": Field(Int(1, 12)),
     "title": Field(Text(max_length=300), required=True),
     "text": Field(Text(markdown=True)),
     "actors": Field(ListOf(RefTo("actor"))),

@@ -67,20 +67,28 @@ def parse_yaml(text: str, display: str, line_offset: int = 0) -> YamlDoc:
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
         what = exc.problem or exc.context or "invalid YAML"
+        found = char_at(text, mark.line, mark.column) if mark else ""
+        if found and "cannot start any token" in what:
+            what = f"found {found!r}, which cannot start a value"
         raise SourceError(error(Pos(display, line, col), "", f"YAML syntax error: {what}",
-                                yaml_hint(what))) from None
+                                yaml_hint(what, found))) from None
     except yaml.YAMLError as exc:
         raise SourceError(error(Pos(display, 1 + line_offset), "", f"YAML error: {exc}")) from None
     return YamlDoc(display, root, line_offset)
 
 
-def yaml_hint(problem: str) -> str:
-    if "tab" in problem:
+def char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
+def yaml_hint(problem: str, found: str = "") -> str:
+    if found == "\t" or "tab" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "quote text that contains ': '"
-    if "found character '@'" in problem or "found character '`'" in problem:
-        return "quote values that start with @ or `"
+    if found in ("@", "`", "%"):
+        return f"quote values that start with {found}"
     return "check indentation and quoting on this line or the one before"
 
 
