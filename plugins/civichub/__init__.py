@@ -26,6 +26,13 @@ def finalized(pelican):
     write_sitemap(Path(pelican.output_path), pelican.settings.get("SITEURL", ""))
 
 
+def sanitize_content(instance):
+    """Posts and pages are contributors' Markdown too: their HTML goes through the same allow-list."""
+    from .sanitize import clean
+    if getattr(instance, "_content", None):
+        instance._content = clean(instance._content)
+
+
 def article_generator_finalized(generator):
     from .series import link_series
     link_series(generator)
@@ -34,5 +41,6 @@ def article_generator_finalized(generator):
 def register():
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
+    signals.content_object_init.connect(sanitize_content)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.finalized.connect(finalized)

@@ -56,14 +56,18 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
     settings = read_settings(settings_file, overrides)
     output = Path(output or settings["OUTPUT_PATH"]).resolve()
     with build_lock(output):
+        remove_leftovers(output)
         staging = output.parent / f".{output.name}.new-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
         counter = ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
                                                      "DELETE_OUTPUT_DIRECTORY": False})
-            Pelican(settings).run()
+            try:
+                Pelican(settings).run()
+            except OSError as exc:  # disk full, permissions: the site stays as it was
+                raise BuildFailed([], f"could not write the site: {exc.strerror or exc}"
+                                      f"{f' ({exc.filename})' if exc.filename else ''}") from exc
             if counter.messages:
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
@@ -74,6 +78,13 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
         finally:
             logging.getLogger().removeHandler(counter)
     return output
+
+
+def remove_leftovers(output: Path) -> None:
+    """Folders left by a build that was killed; safe to remove while we hold the lock."""
+    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*"):
+        for leftover in output.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def swap_in(staging: Path, output: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from importlib import import_module
@@ -48,8 +49,14 @@ def main(argv: list[str] | None = None) -> int:
             return import_module(args.tool_module).run(args)
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("civichub: interrupted; the previous site was left as it was", file=sys.stderr)
         return 130
+    except Exception as exc:  # never a traceback for users; one line that says what failed
+        print(f"civichub: internal error: {type(exc).__name__}: {exc} (please report this bug; "
+              "run with CIVICHUB_DEBUG=1 for details)", file=sys.stderr)
+        if os.environ.get("CIVICHUB_DEBUG"):
+            raise
+        return 70
 
 
 def setup_logging() -> None:

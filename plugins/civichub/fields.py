@@ -100,6 +100,12 @@ class Scalar(Type):
         return raw
 
 
+# Characters that change how text displays without being seen: direction overrides and isolates
+# (the "Trojan Source" trick), zero-width spaces and joiners outside emoji, and C0 controls.
+INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u2060\ufeff"
+                       "\u202a-\u202e\u2066-\u2069]")
+
+
 class Text(Scalar):
     label = "a text"
 
@@ -111,6 +117,10 @@ class Text(Scalar):
         if len(raw) > self.max_length:
             return ctx.fail(node, path, f"text is {len(raw)} characters long, over {self.max_length}",
                             "shorten it")
+        hidden = INVISIBLE.search(raw)
+        if hidden:
+            return ctx.fail(node, path, f"invisible character U+{ord(hidden[0]):04X} at position "
+                            f"{hidden.start() + 1}", "delete it: it can disguise what the text says")
         return raw
 
     def json_schema(self):

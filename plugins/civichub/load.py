@@ -37,13 +37,14 @@ class Loader:
             self.problems.append(error(Pos(self.display(self.content_dir)), "",
                                        "content folder not found", "run from the hub's root folder"))
             return self.content
+        self.report_links()
         self.load_folder("actors", self.load_actor, declare="actor")
         self.load_folder("people", self.load_person, declare="person")
         self.load_events()
         self.load_folder("roundups", self.load_roundup, suffixes=(".md",))
         self.load_folder("posts", self.load_post, suffixes=(".md",), check_slug=False)
         timeline = self.content_dir / "data" / "timeline.yaml"
-        if timeline.is_file():
+        if timeline.is_file() and not self.refuse_links(timeline.parent):
             self.guarded(timeline, self.load_timeline)
         return self.content
 
@@ -52,6 +53,8 @@ class Loader:
     def load_folder(self, name: str, load_one: Callable[[Path], None],
                     suffixes: tuple[str, ...] = YAML_SUFFIXES, check_slug: bool = True,
                     declare: str = "") -> None:
+        if self.refuse_links(self.content_dir / name):
+            return
         for path in sorted_files(self.content_dir / name):
             if path.suffix not in suffixes:
                 self.ignored(path, suffixes)
@@ -124,9 +127,24 @@ class Loader:
                                          "add 'photo_alt:' describing the photo"))
         self.content.people[path.stem] = Person(slug=path.stem, src=src, **data)
 
+    def report_links(self) -> None:
+        """Every symbolic link under content/ is an error (a link can point outside the hub, and
+        Pelican would copy what it points to); links are never followed or read."""
+        for folder, dirs, files in os.walk(self.content_dir):
+            for name in sorted(dirs + files):
+                path = Path(folder) / name
+                if path.is_symlink():
+                    self.problems.append(error(Pos(self.display(path)), "", "symbolic links are not "
+                                               "allowed in content/", "replace the link with the file itself"))
+            dirs[:] = sorted(d for d in dirs if not (Path(folder) / d).is_symlink())
+
+    @staticmethod
+    def refuse_links(folder: Path) -> bool:
+        return folder.is_symlink()  # reported by report_links
+
     def load_events(self) -> None:
         for folder in sorted_dirs(self.content_dir / "events"):
-            if not self.valid_file_slug(folder):
+            if self.refuse_links(folder) or not self.valid_file_slug(folder):
                 continue
             event_file = next((folder / f"event{s}" for s in YAML_SUFFIXES
                                if (folder / f"event{s}").is_file()), None)
@@ -138,6 +156,8 @@ class Loader:
             for name in ("sessions.yaml", "sessions.yml"):
                 if (folder / name).is_file():
                     self.guarded(folder / name, self.load_session_list)
+            if self.refuse_links(folder / "sessions"):
+                continue
             for path in sorted_files(folder / "sessions"):
                 if path.suffix in YAML_SUFFIXES and self.valid_file_slug(path):
                     self.guarded(path, self.load_session_file)
@@ -216,14 +236,18 @@ class Loader:
 
     def load_post(self, path: Path) -> None:
         display = self.display(path)
-        meta, positions = pelican_metadata(read_text(path, display), display)
+        text = read_text(path, display)
+        meta, positions = pelican_metadata(text, display)
         src = Source(display, positions)
         if not meta.get("title"):
             self.problems.append(error(src.at(), "Title", "post has no title",
                                        "add a 'Title: ...' line at the top of the file"))
             return
+        header = max((pos.line for key, pos in positions.items() if key), default=0)
         post = Post(slug=meta.get("slug") or pelican_slug(meta["title"]), title=meta["title"], src=src,
-                    series=meta.get("series", ""))
+                    series=meta.get("series", ""), text="\n".join(text.split("\n")[header:]),
+                    **{key: [s.strip() for s in meta.get(key, "").split(",") if s.strip()]
+                       for key in ("actors", "people", "no_mentions")})
         if "date" in meta:
             try:
                 post.date = date.fromisoformat(meta["date"][:10])
@@ -272,7 +296,8 @@ def pelican_metadata(text: str, display: str) -> tuple[dict[str, str], dict[str,
 
 
 def sorted_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() or p.is_symlink()) if folder.is_dir() else []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink()) \
+        if folder.is_dir() else []
 
 
 def sorted_dirs(folder: Path) -> list[Path]:

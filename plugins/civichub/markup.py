@@ -1,10 +1,12 @@
-"""Markdown fields -> HTML, rendered once per distinct text."""
+"""Markdown fields -> safe HTML, rendered once per distinct text."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 import markdown
 from markupsafe import Markup
+
+from .sanitize import clean
 
 _md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
@@ -14,4 +16,4 @@ def render(text: str) -> Markup:
     if not text:
         return Markup("")
     _md.reset()
-    return Markup(_md.convert(text))
+    return Markup(clean(_md.convert(text)))

@@ -1,0 +1,101 @@
+"""The build is all or nothing: interrupted, killed, out of disk or run twice at once, it leaves
+the previous site intact; two builds of the same content are byte-identical."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from civichub.build import BuildLocked, build_lock
+from civichub.pipeline import BuildFailed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    outputs = []
+    for name in ("first", "second"):
+        out = tmp_path / name
+        subprocess.run([sys.executable, "-m", "civichub.cli", "build", "--output", str(out)], cwd=ROOT,
+                       check=True, capture_output=True, env={k: v for k, v in os.environ.items()
+                                                             if k != "SOURCE_DATE_EPOCH"})
+        outputs.append(snapshot(out))
+    assert outputs[0].keys() == outputs[1].keys()
+    different = [name for name in outputs[0] if outputs[0][name] != outputs[1][name]]
+    assert different == []
+
+
+def slow_build(hub, extra_env=None):
+    """A build of the minimal hub that pauses inside Pelican, so it can be interrupted."""
+    code = ("import time, civichub.generator as g\n"
+            "original = g.HubGenerator.generate_output\n"
+            "def slow(self, writer):\n"
+            "    original(self, writer)\n"
+            "    open('started', 'w').close()\n"
+            "    time.sleep(30)\n"
+            "g.HubGenerator.generate_output = slow\n"
+            "from civichub.cli import main\n"
+            "raise SystemExit(main(['build']))\n")
+    return subprocess.Popen([sys.executable, "-c", code], cwd=hub.root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(extra_env or {})})
+
+
+def wait_started(hub, process):
+    deadline = time.monotonic() + 60
+    while not (hub.root / "started").exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_build_leaves_previous_site(hub, sig):
+    output = hub.build()
+    before = snapshot(output)
+    hub.write("people/new.yaml", "name: Nouvelle Personne\n")
+    process = slow_build(hub)
+    wait_started(hub, process)
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=30)
+    assert snapshot(output) == before
+    assert "Traceback" not in err
+    if sig == signal.SIGINT:
+        assert "the previous site was left as it was" in err
+    hub.build()  # the next build cleans up what the killed one left
+    leftovers = [p.name for p in hub.root.iterdir() if p.name.startswith(".output.") and p.name != ".output.lock"]
+    assert leftovers == []
+    assert (output / "personnes" / "nouvelle" / "index.html").exists() is False
+    assert (output / "personnes" / "new" / "index.html").exists()
+
+
+def test_disk_full_leaves_previous_site(hub, monkeypatch):
+    output = hub.build()
+    before = snapshot(output)
+    import pelican.writers
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "output/personnes/x/index.html")
+
+    monkeypatch.setattr(pelican.writers.Writer, "write_file", full)
+    with pytest.raises(BuildFailed, match="No space left on device"):
+        hub.build()
+    assert snapshot(output) == before
+
+
+def test_concurrent_builds_are_refused(hub):
+    output = hub.root / "output"
+    with build_lock(output):
+        with pytest.raises(BuildLocked, match="another build is writing"):
+            hub.build()
+    result = subprocess.run([sys.executable, "-m", "civichub.cli", "build"], cwd=hub.root,
+                            capture_output=True, text=True)
+    assert result.returncode == 0
