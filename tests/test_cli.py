@@ -51,3 +51,17 @@ def test_build_writes_output(hub):
     result = civichub(hub, "build")
     assert result.returncode == 0, result.stderr
     assert (hub.root / "output" / "index.html").is_file()
+
+
+def test_github_annotations_format(hub):
+    hub.write("people/a.yaml", "name: A\naffiliations: [cap-colectif]\n")
+    hub.write("roundups/2016-11-20-27.md", "---\nnumber: 27\ndate: 2016-11-20\nlinks:\n"
+                                           "  - {title: 'T, 100%', source: S}\n---\n")
+    result = civichub(hub, "check", "--format", "github")
+    assert result.stdout.splitlines() == [
+        "::error file=content/people/a.yaml,line=2,col=16,title=civichub check%3A affiliations[0]::"
+        "affiliations[0]: unknown actor 'cap-colectif' (did you mean 'cap-collectif'?)",
+        "::warning file=content/roundups/2016-11-20-27.md,line=5,col=5,title=civichub check%3A links[0].url::"
+        "links[0].url: link 'T, 100%25' has no URL (add 'url:' when you know the article's address; "
+        "it is shown as text)",
+    ]

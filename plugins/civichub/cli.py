@@ -9,7 +9,7 @@ import time
 from importlib import import_module
 from pathlib import Path
 
-from .problems import summary
+from .problems import github_annotation, summary
 
 log = logging.getLogger("civichub")
 
@@ -18,6 +18,8 @@ TOOLS: dict[str, tuple[str, str]] = {
     "links": ("civichub.linktools", "find links published twice and tracking parameters"),
     "linkcheck": ("civichub.linkcheck", "check that every link still answers"),
     "newsletter": ("civichub.newsletter", "write a roundup as an email (HTML and plain text)"),
+    "new": ("civichub.scaffold", "create a content file: person, actor, event, session, roundup"),
+    "schemas": ("civichub.schemas", "write the JSON Schemas editors use to check content files"),
 }
 
 
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate content/ without building")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: annotations on the changed lines of a pull request")
     check.add_argument("content", nargs="?", type=Path, help="content folder (default: PATH setting)")
     build = commands.add_parser("build", help="check, then build the site into output/")
     build.add_argument("-o", "--output", type=Path, help="output folder (default: OUTPUT_PATH)")
@@ -92,7 +96,7 @@ def run_check(args) -> int:
     content = args.content or Path(settings["PATH"])
     checked = load_and_check(content, settings)
     for problem in checked.problems:
-        print(problem)
+        print(github_annotation(problem) if args.format == "github" else problem)
     failed = not checked.ok or (args.strict and checked.problems)
     print(f"civichub check: {checked.content.files} files, {summary(checked.problems)}", file=sys.stderr)
     return 1 if failed else 0

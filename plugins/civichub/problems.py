@@ -61,3 +61,19 @@ def summary(problems: list[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def github_annotation(problem: Problem) -> str:
+    """The problem as a GitHub Actions workflow command, shown on the changed line of a pull request."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    if problem.hint:
+        message += f" ({problem.hint})"
+    title = f"civichub check: {problem.field or 'file'}"
+    return (f"::{problem.severity} file={prop(problem.pos.file)},line={problem.pos.line},"
+            f"col={problem.pos.col},title={prop(title)}::{data(message)}")
