@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve publish bench clean lock
+.PHONY: site test check serve publish github bench clean lock
 
 site: $(STAMP)
 	$(BIN)/civichub build
@@ -20,6 +20,10 @@ serve: $(STAMP)
 
 publish: $(STAMP)
 	$(BIN)/civichub --settings publishconf.py build
+
+# Push the published site to the gh-pages branch (GitHub Pages without Actions).
+github: publish
+	$(BIN)/ghp-import --no-jekyll --push --force --message "Publish the hub" output
 
 # Every machine installs the same versions: constraints.txt pins the whole dependency tree.
 $(STAMP): pyproject.toml constraints.txt

@@ -7,4 +7,5 @@ from pelicanconf import *  # noqa: E402,F401,F403
 
 SITEURL = os.environ.get("CIVICHUB_SITEURL", "https://example.org")
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
+# .gz and .br beside every text file, for hosts and CDNs that serve precompressed files
+CIVICHUB_PRECOMPRESS = True

@@ -71,6 +71,9 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
             if counter.messages:
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
+            if settings.get("CIVICHUB_PRECOMPRESS"):
+                from .compress import precompress
+                precompress(staging)
             swap_in(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
