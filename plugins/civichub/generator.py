@@ -42,7 +42,7 @@ class HubGenerator(Generator):
                 self.write_page(writer, page)
         posts = self.context.get("articles", [])  # Pelican's posts, read before any output is written
         for module in EXPORTS:
-            for relative, data in module.files(self.hub, self.site, posts):
+            for relative, data in module.files(self.hub, self.site, posts, self.settings):
                 self.write_file(relative, data)
 
     def write_page(self, writer, page: Page) -> None:

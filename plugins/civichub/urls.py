@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .fields import slugify
 from .model import Actor, Event, Person, Roundup, Session
 
 DEFAULT_URLS = {
@@ -16,10 +17,19 @@ DEFAULT_URLS = {
     "person": "personnes/{slug}/",
     "actors": "acteurs/",
     "actor": "acteurs/{slug}/",
+    "actors.kind": "acteurs/type/{slug}/",
+    "actors.category": "acteurs/categorie/{slug}/",
+    "actors.city": "acteurs/ville/{slug}/",
     "roundups": "liens/",
     "roundup": "liens/{number}/",
+    "roundups.year": "liens/{year}/",
+    "roundups.sources": "liens/sources/",
+    "roundups.source": "liens/sources/{slug}/",
+    "roundups.tags": "liens/tags/",
+    "roundups.tag": "liens/tags/{slug}/",
     "programme": "evenements/{event}/programme/",
     "room": "evenements/{event}/salles/{room}/",
+    "opendata": "donnees/",
     # exports
     "event.ics": "evenements/{event}/programme.ics",
     "event.json": "evenements/{event}/schedule.json",
@@ -27,6 +37,13 @@ DEFAULT_URLS = {
     "session.ics": "evenements/{event}/{session}/session.ics",
     "room.ics": "evenements/{event}/salles/{room}/salle.ics",
     "person.ics": "personnes/{slug}/agenda.ics",
+    "datapackage": "data/datapackage.json",
+    "data.csv": "data/{table}.csv",
+    "data.json": "data/{table}.json",
+    "roundups.atom": "liens/feed.atom",
+    "roundups.json": "liens/feed.json",
+    "feed.atom": "feed.atom",
+    "feed.json": "feed.json",
 }
 
 
@@ -60,6 +77,16 @@ class Urls:
     def programme(self, event: Event) -> str:
         return self.patterns["programme"].format(event=event.slug)
 
+    def roundup_year(self, year: int) -> str:
+        return self.patterns["roundups.year"].format(year=year)
+
+    def roundup_source(self, source: str) -> str:
+        """The page of every link from one publication, by name ('Le Monde') or slug."""
+        return self.patterns["roundups.source"].format(slug=label_slug(source))
+
+    def roundup_tag(self, tag: str) -> str:
+        return self.patterns["roundups.tag"].format(slug=label_slug(tag))
+
     @staticmethod
     def file_of(url: str) -> str:
         return url + "index.html" if url.endswith("/") or not url else url
@@ -89,3 +116,8 @@ class Site:
 
     def absolute(self, relative_url: str) -> str:
         return f"{self.url.rstrip('/')}/{relative_url}" if self.url else relative_url
+
+
+def label_slug(label: str) -> str:
+    """Slug of a free-text label (a link's source, a tag): 'Le Monde' -> 'le-monde'."""
+    return slugify(label) or "sans-nom"

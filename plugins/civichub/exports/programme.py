@@ -6,7 +6,7 @@ from typing import Iterator
 from . import ics, schedule
 
 
-def files(hub, site, posts) -> Iterator[tuple[str, bytes]]:
+def files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
     urls = site.urls
     for event in hub.events:
         if not hub.timed_sessions(event):
