@@ -48,6 +48,7 @@ class Actor:
     social: dict[str, str] = field(default_factory=dict)
     city: str = ""
     aliases: list[str] = field(default_factory=list)
+    detect: bool = True  # false: its name and aliases are never detected in links and posts
 
     def refs(self) -> Iterator[Ref]:
         return iter(())
@@ -177,6 +178,8 @@ class Link:
     language: str = "fr"
     actors: list[Ref] = field(default_factory=list)
     people: list[Ref] = field(default_factory=list)
+    not_actors: list[Ref] = field(default_factory=list)  # detected mentions declined by the editor
+    not_people: list[Ref] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -210,6 +213,8 @@ class Roundup:
         for link in self.links:
             yield from link.actors
             yield from link.people
+            yield from link.not_actors
+            yield from link.not_people
 
 
 @dataclass(slots=True)
@@ -232,6 +237,10 @@ class Post:
     date: date | None = None
     series: str = ""
     series_index: int | None = None
+    text: str = ""  # the Markdown body, for mention detection
+    actors: list[str] = field(default_factory=list)  # 'Actors:' line, explicit mentions
+    people: list[str] = field(default_factory=list)  # 'People:' line
+    no_mentions: list[str] = field(default_factory=list)  # 'No_mentions:' line, declined detections
 
 
 @dataclass(slots=True)
