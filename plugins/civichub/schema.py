@@ -26,6 +26,7 @@ ACTOR = Struct({
     "social": Field(SOCIAL),
     "city": Field(Text(max_length=200)),
     "aliases": Field(ListOf(Text(max_length=200)), help="other names, for mention detection"),
+    "detect": Field(Bool(), help="false: never detect its name or aliases in links and posts"),
 }, title="civichub actor")
 
 AFFILIATION = Shorthand(Struct({
@@ -104,6 +105,8 @@ LINK = Struct({
     "language": Field(LANGUAGE),
     "actors": Field(ListOf(RefTo("actor"))),
     "people": Field(ListOf(RefTo("person"))),
+    "not_actors": Field(ListOf(RefTo("actor")), help="actors wrongly detected in this link"),
+    "not_people": Field(ListOf(RefTo("person")), help="people wrongly detected in this link"),
 })
 
 ROUNDUP = Struct({
