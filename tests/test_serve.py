@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 
@@ -19,6 +20,21 @@ def free_port() -> int:
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode()
+
+
+def error_status(url: str) -> int:
+    try:
+        fetch(url)
+        return 200
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def error_body(url: str) -> str:
+    try:
+        return fetch(url)
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode()
 
 
 def wait_for(predicate, seconds: float = 30) -> bool:
@@ -44,8 +60,12 @@ def test_serve_rebuilds_on_change_and_keeps_serving_after_an_error(hub):
         hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Professeur]\n")
         assert wait_for(lambda: "Professeur" in fetch(f"{base}/personnes/loic-blondiaux/"))
         hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\naffiliations: [nobody]\n")
-        time.sleep(2)
-        assert "Professeur" in fetch(f"{base}/personnes/loic-blondiaux/")
+        assert wait_for(lambda: error_status(f"{base}/personnes/loic-blondiaux/") == 500)
+        page = error_body(f"{base}/personnes/loic-blondiaux/")
+        assert "unknown actor &#x27;nobody&#x27;" in page and "La construction a échoué" in page
+        assert "Professeur" in (hub.root / "output/personnes/loic-blondiaux/index.html").read_text()
+        hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Maître de conférences]\n")
+        assert wait_for(lambda: "Maître de conférences" in fetch(f"{base}/personnes/loic-blondiaux/"))
     finally:
         os.killpg(server.pid, signal.SIGINT)
         output, _ = server.communicate(timeout=20)

@@ -124,7 +124,7 @@ def run_build(args) -> int:
 def run_serve(args) -> int:
     from .serve import serve
     settings_or_exit(args.settings)
-    return serve(args.settings, args.output, args.bind, args.port, rebuild=lambda: run_build(args))
+    return serve(args.settings, args.output, args.bind, args.port)
 
 
 def run_import(args) -> int:
