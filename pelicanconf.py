@@ -16,6 +16,9 @@ PLUGINS = ["civichub"]
 # or subscribers get every session twice.
 CIVICHUB_UID_DOMAIN = "hub-civictech.example"
 
+# "Modifier cette page" links to the content file in the repository's web editor.
+CIVICHUB_EDIT_URL = "https://github.com/civichub/hub-civictech/edit/main/{path}"
+
 # Autoescape everything: HTML enters templates only as Markup (rendered Markdown).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 

@@ -270,3 +270,9 @@ def test_roundup_file_name_must_match_date_and_number(hub):
     assert hub.problems() == [
         "content/roundups/2016-11-20-26.md:2:9: warning: number: file name '2016-11-20-26.md' does not "
         "match the roundup's date and number (rename it to '2016-11-20-27.md')"]
+
+
+def test_unknown_slug_in_a_post_mention_line(hub):
+    hub.write("posts/x.md", "Title: X\nDate: 2016-12-17\nActors: cap-colectif\n\nTexte.\n")
+    assert hub.problems() == [
+        "content/posts/x.md:3:1: error: Actors: unknown actor 'cap-colectif' (did you mean 'cap-collectif'?)"]

@@ -44,6 +44,14 @@ def check_references(content: Content, formats: dict[str, str]) -> Iterator[Prob
     for entry in content.timeline:
         for ref in entry.actors:
             yield from unknown(ref, known["actor"])
+    for post in content.posts:
+        for line, kinds in (("actors", ("actor",)), ("people", ("person",)), ("no_mentions", ("actor", "person"))):
+            choices = set().union(*(known[k] for k in kinds))
+            for slug in getattr(post, line):
+                if slug not in choices:
+                    label = line.capitalize()
+                    yield error(post.src.at(line), label, f"unknown {' or '.join(kinds)} '{slug}'",
+                                did_you_mean(slug, choices) or "use the slug of a file in content/actors or content/people")
     for session in content.sessions:
         event = content.events.get(session.event)
         scoped = {"format": formats.keys()}

@@ -34,7 +34,8 @@ class HubGenerator(Generator):
         self.urls = Urls.from_settings(self.settings)
         self.site = site_info(self.settings, self.hub, self.urls)
         self.context.update(hub=self.hub, url_for=self.urls, markdown=markup.render,
-                            jsonld=JsonLd(self.hub, self.site), today=build_date())
+                            jsonld=JsonLd(self.hub, self.site), today=build_date(),
+                            edit_url=EditLinks(self.settings))
 
     def generate_output(self, writer) -> None:
         for module in PAGE_SETS:
@@ -46,14 +47,34 @@ class HubGenerator(Generator):
                 self.write_file(relative, data)
 
     def write_page(self, writer, page: Page) -> None:
+        source = next((v.src.file for v in page.values.values() if hasattr(v, "src")), "")
         writer.write_file(self.urls.file_of(page.url), self.get_template(page.template), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False),
-                          page_url=page.url, site=self.site, **page.values)
+                          page_url=page.url, site=self.site, source_file=source, **page.values)
 
     def write_file(self, relative: str, data: bytes) -> None:
         path = Path(self.output_path) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+class EditLinks:
+    """'Edit this page': the web editor URL of the content file a page comes from
+    (CIVICHUB_EDIT_URL, e.g. 'https://github.com/owner/hub/edit/main/{path}')."""
+
+    def __init__(self, settings: dict):
+        self.pattern = settings.get("CIVICHUB_EDIT_URL", "")
+        self.root = Path(settings["PATH"]).resolve().parent  # the repository: content/ sits at its top
+
+    def __call__(self, path: str) -> str:
+        if not (self.pattern and path):
+            return ""
+        absolute = Path(path) if Path(path).is_absolute() else Path.cwd() / path
+        try:
+            relative = absolute.resolve().relative_to(self.root)
+        except ValueError:
+            return ""
+        return self.pattern.format(path=relative.as_posix())
 
 
 def site_info(settings: dict, hub: Hub, urls: Urls) -> Site:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from . import mentions
 from .check import BREAK_FORMATS, DEFAULT_FORMATS
-from .model import Actor, Content, Event, Link, Participant, Person, Place, Room, Roundup, Session
+from .model import Actor, Content, Event, Link, Participant, Person, Place, Post, Room, Roundup, Session
 
 ROLE_ORDER = ("opener", "moderator", "speaker", "pitcher", "organiser")
 LANGUAGE_NAMES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien"}
@@ -29,6 +29,7 @@ class Participation:
 class Mention:
     link: Link
     roundup: Roundup
+    detected: bool = False  # found by mentions.py in the link's title or excerpt, not tagged
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Hub:
     actor_events: dict[str, list[tuple[Event, str]]] = field(default_factory=lambda: defaultdict(list))
     actor_mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
     person_mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
+    actor_posts: dict[str, list[Post]] = field(default_factory=lambda: defaultdict(list))  # newest first
+    person_posts: dict[str, list[Post]] = field(default_factory=lambda: defaultdict(list))
 
     # -- lookups used by templates and exports ---------------------------------------------
 

