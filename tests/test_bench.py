@@ -68,7 +68,7 @@ def test_compare_counts_written_and_changed_files():
 
 
 ROW = re.compile(r"^(?P<step>\S+(?: \S+)*)\s{2,}(?P<pages>\d+)\s+(?P<seconds>\d+\.\d+)\s+(?P<rate>\d+\.\d+)\s+"
-                 r"(?P<rewritten>\d+) \((?P<rewritten_pc>\d+\.\d)%\)\s+(?P<changed>\d+) \((?P<changed_pc>\d+\.\d)%\)"
+                 r"(?P<rewritten>\d+) \((?P<rewritten_pc>\d+\.\d+)%\)\s+(?P<changed>\d+) \((?P<changed_pc>\d+\.\d+)%\)"
                  r"\s+(?P<rss>\d+)$")
 
 

@@ -274,11 +274,15 @@ def tool_version(command: list[str]) -> str:
 
 # -- the report -----------------------------------------------------------------------------------
 
+def share(step: Step, count: int) -> str:
+    percent = step.percent(count)
+    return f"{count} ({percent:.2f}%)" if 0 < percent < 0.1 else f"{count} ({percent:.1f}%)"
+
+
 def cells(step: Step) -> list[str]:
     last = step.last
     return [step.name, str(last.pages), f"{step.seconds:.2f}", f"{step.pages_per_second:.1f}",
-            f"{last.rewritten} ({step.percent(last.rewritten):.1f}%)",
-            f"{last.changed} ({step.percent(last.changed):.1f}%)", f"{step.peak_mb:.0f}"]
+            share(step, last.rewritten), share(step, last.changed), f"{step.peak_mb:.0f}"]
 
 
 def table(steps: list[Step]) -> str:

@@ -19,6 +19,7 @@ TOOLS: dict[str, tuple[str, str]] = {
     "linkcheck": ("civichub.linkcheck", "check that every link still answers"),
     "newsletter": ("civichub.newsletter", "write a roundup as an email (HTML and plain text)"),
     "new": ("civichub.scaffold", "create a content file: person, actor, event, session, roundup"),
+    "bench": ("civichub.bench", "time builds of a synthetic hub against plain Pelican and Hugo"),
     "schemas": ("civichub.schemas", "write the JSON Schemas editors use to check content files"),
 }
 
