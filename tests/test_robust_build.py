@@ -99,3 +99,32 @@ def test_concurrent_builds_are_refused(hub):
     result = subprocess.run([sys.executable, "-m", "civichub.cli", "build"], cwd=hub.root,
                             capture_output=True, text=True)
     assert result.returncode == 0
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_only_changed_files_are_rewritten_and_the_previous_site_is_never_touched(hub):
+    output = hub.build()
+    before, before_bytes = inodes(output), snapshot(output)
+    hub.build()
+    assert inodes(output) == before, "an unchanged build rewrites nothing"
+    hub.write("people/paula-forteza.yaml", "name: Paula Forteza\ntitles: [Députée]\n")
+    previous = output.parent / "previous"
+    os.link(output / "personnes/paula-forteza/index.html", previous)  # a reader holding the old file
+    hub.build()
+    changed = sorted(name for name, inode in inodes(output).items() if before.get(name) != inode)
+    assert "personnes/paula-forteza/index.html" in changed
+    assert len(changed) <= 6, changed
+    assert previous.read_bytes() == before_bytes["personnes/paula-forteza/index.html"]
+
+
+def test_a_removed_record_loses_its_page(hub):
+    output = hub.build()
+    assert (output / "personnes/paula-forteza/index.html").exists()
+    hub.write("events/journee/sessions.yaml", "[]\n")
+    (hub.content / "people/paula-forteza.yaml").unlink()
+    hub.build()
+    assert not (output / "personnes/paula-forteza").exists()
+    assert not (output / "evenements/journee/atelier").exists()

@@ -23,7 +23,14 @@ def get_generators(pelican):
 
 def finalized(pelican):
     from .exports.sitemap import write_sitemap
-    write_sitemap(Path(pelican.output_path), pelican.settings.get("SITEURL", ""))
+    from .output import files_of
+    output = Path(pelican.output_path)
+    write_sitemap(output, pelican.settings.get("SITEURL", ""), files_of(pelican.settings, output))
+
+
+def get_writer(pelican):
+    from .output import ChangeAwareWriter
+    return ChangeAwareWriter
 
 
 def sanitize_content(instance):
@@ -40,6 +47,7 @@ def article_generator_finalized(generator):
 
 def register():
     signals.initialized.connect(initialized)
+    signals.get_writer.connect(get_writer)
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(sanitize_content)
     signals.article_generator_finalized.connect(article_generator_finalized)

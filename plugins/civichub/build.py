@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .output import OutputFiles, link_previous, relink_unchanged, remove_stale
 from .pipeline import BuildFailed
 
 
@@ -61,8 +62,11 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
         counter = ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
+            files = OutputFiles(staging)
+            linked = link_previous(output, staging, fresh_folders(settings))
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
-                                                     "DELETE_OUTPUT_DIRECTORY": False})
+                                                     "DELETE_OUTPUT_DIRECTORY": False,
+                                                     "CIVICHUB_OUTPUT_FILES": files})
             try:
                 Pelican(settings).run()
             except OSError as exc:  # disk full, permissions: the site stays as it was
@@ -71,9 +75,11 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
             if counter.messages:
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
+            remove_stale(output, staging, linked, files)
+            relink_unchanged(output, staging, fresh_folders(settings))
             if settings.get("CIVICHUB_PRECOMPRESS"):
                 from .compress import precompress
-                precompress(staging)
+                precompress(staging, files)
             swap_in(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -81,6 +87,12 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
         finally:
             logging.getLogger().removeHandler(counter)
     return output
+
+
+def fresh_folders(settings: dict) -> tuple[str, ...]:
+    """Output folders written by tools that write in place: rebuilt from scratch every time."""
+    static = [Path(p).parts[0] for p in settings.get("STATIC_PATHS", []) if p]
+    return tuple({settings.get("THEME_STATIC_DIR", "theme"), "pagefind", *static})
 
 
 def remove_leftovers(output: Path) -> None:

@@ -15,6 +15,7 @@ from .exports import feeds, opendata as opendata_files, programme as programme_f
 from .hub import Hub
 from .jsonld import JsonLd
 from .pages import Page, directory, opendata, programme, roundups, site
+from .output import files_of
 from .pipeline import build_hub, load_and_check
 from .urls import Site, Urls
 
@@ -53,9 +54,7 @@ class HubGenerator(Generator):
                           page_url=page.url, site=self.site, source_file=source, **page.values)
 
     def write_file(self, relative: str, data: bytes) -> None:
-        path = Path(self.output_path) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        files_of(self.settings, Path(self.output_path)).write(Path(self.output_path) / relative, data)
 
 
 class EditLinks:

@@ -19,11 +19,15 @@ def page_urls(output: Path, site_url: str) -> list[str]:
     return urls
 
 
-def write_sitemap(output: Path, site_url: str) -> Path:
+def write_sitemap(output: Path, site_url: str, files=None) -> Path:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in page_urls(output, site_url)]
     lines.append("</urlset>")
     target = output / "sitemap.xml"
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if files is not None:
+        files.write(target, data)
+    else:
+        target.write_bytes(data)
     return target
