@@ -11,6 +11,7 @@ DEFAULT_LANG = "fr"
 RELATIVE_URLS = True
 
 PLUGINS = ["civichub"]
+CIVICHUB_CACHE_PATH = ".cache"  # compiled templates, kept between builds (safe to delete)
 
 # Stable identity of calendar entries and schedule GUIDs: never change it once published,
 # or subscribers get every session twice.
