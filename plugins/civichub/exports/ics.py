@@ -73,12 +73,34 @@ def calendar(hub, site, name: str, sessions) -> bytes:
     zones = sorted({hub.event(s.event).timezone for _, _, s in timed})
     if len(zones) == 1:
         cal.add("x-wr-timezone", zones[0])
+    blocks = []
     for zone in zones:
         days = [start.date() for start, _, s in timed if hub.event(s.event).timezone == zone]
-        cal.add_component(vtimezone(zone, min(days) - timedelta(days=1), max(days) + timedelta(days=2)))
-    for start, end, session in timed:
-        cal.add_component(vevent(hub, site, session, start, end))
-    return cal.to_ical(sorted=True)
+        blocks.append(vtimezone_bytes(zone, min(days) - timedelta(days=1), max(days) + timedelta(days=2)))
+    blocks += [vevent_bytes(hub, site, session, start, end) for start, end, session in timed]
+    # Components are serialised once and reused by every calendar that holds them (a session is
+    # in its event's, its room's and each speaker's calendar); the bytes are those to_ical gives.
+    head = cal.to_ical(sorted=True)
+    return head[: -len(END)] + b"".join(blocks) + END
+
+
+END = b"END:VCALENDAR\r\n"
+_serialised: dict = {"site": None, "events": {}}
+
+
+def vevent_bytes(hub, site, session, start, end) -> bytes:
+    if _serialised["site"] is not site:  # a new build: forget the previous one's components
+        _serialised.update(site=site, events={})
+    cached = _serialised["events"].get(session.key)
+    if cached is None or cached[0] is not session:
+        cached = (session, vevent(hub, site, session, start, end).to_ical(sorted=True))
+        _serialised["events"][session.key] = cached
+    return cached[1]
+
+
+@lru_cache(maxsize=64)
+def vtimezone_bytes(zone: str, first: date, last: date) -> bytes:
+    return vtimezone(zone, first, last).to_ical(sorted=True)
 
 
 def programme_position(hub, session) -> int:
