@@ -9,3 +9,5 @@ SITEURL = os.environ.get("CIVICHUB_SITEURL", "https://example.org")
 RELATIVE_URLS = False
 # .gz and .br beside every text file, for hosts and CDNs that serve precompressed files
 CIVICHUB_PRECOMPRESS = True
+# programme.pdf beside each programme grid (needs WeasyPrint: pip install 'civichub[pdf]')
+CIVICHUB_PDF = True

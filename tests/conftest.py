@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {"CIVICHUB_FORMATS": {}}
 
 
+def plain(text: str) -> str:
+    """Text with French typography's no-break spaces (U+00A0, U+202F) read as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 class HubDir:
     """A throwaway hub: write files into content/, check or build it."""
 

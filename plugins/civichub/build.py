@@ -6,6 +6,7 @@ import fcntl
 import logging
 import os
 import shutil
+import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -76,6 +77,7 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
             remove_stale(output, staging, linked, files)
+            finish_site(staging, settings)
             relink_unchanged(output, staging, fresh_folders(settings))
             if settings.get("CIVICHUB_PRECOMPRESS"):
                 from .compress import precompress
@@ -87,6 +89,19 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
         finally:
             logging.getLogger().removeHandler(counter)
     return output
+
+
+def finish_site(staging: Path, settings: dict) -> None:
+    """What needs the whole written site: programme PDFs (optional) and the search index."""
+    from .exports import pdf
+    if pdf.enabled(settings) and "CIVICHUB_HUB" in settings:
+        pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
+    if settings.get("CIVICHUB_SEARCH", True):
+        from .search import SearchUnavailable, index_site
+        try:
+            index_site(staging, settings.get("DEFAULT_LANG", "fr"))
+        except SearchUnavailable as exc:
+            raise BuildFailed([], str(exc)) from exc
 
 
 def fresh_folders(settings: dict) -> tuple[str, ...]:
@@ -108,4 +123,17 @@ def swap_in(staging: Path, output: Path) -> None:
     if output.exists():
         os.rename(output, retired)
     os.rename(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    discard(retired)
+
+
+def discard(folder: Path) -> None:
+    """Delete the retired site in a detached process: deleting thousands of hard links and folders
+    takes seconds on some file systems and nothing waits for it. A leftover is removed by the next
+    build (remove_leftovers) if this one is killed first."""
+    if not folder.exists():
+        return
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)

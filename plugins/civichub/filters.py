@@ -1,7 +1,10 @@
-"""Jinja filters for the theme: French dates and times, independent of the machine's locale."""
+"""Jinja filters for the theme: French dates and times, independent of the machine's locale, and
+French typography (non-breaking spaces before high punctuation and inside guillemets)."""
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date, datetime, time, timezone
 
 from markupsafe import Markup
@@ -68,7 +71,139 @@ def json_script(value) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+# -- French typography --------------------------------------------------------------------------
+# The Imprimerie nationale convention: a narrow no-break space (U+202F) before ; ! ? and a
+# no-break space (U+00A0) before : and inside « ». Only ordinary spaces are replaced, and a
+# space is added where none was typed ("Bonjour!" -> "Bonjour !"); a space that is already
+# non-breaking, of either kind, is left alone, so the functions are idempotent.
+NBSP, NNBSP = "\u00a0", "\u202f"
+_SPACES = r"[ \t\r\n]+"
+# Never touched: URLs, e-mail addresses, times (10:30), ratios and the like.
+_PROTECTED = re.compile(r"(?:\b(?:https?|ftp|mailto):|\bwww\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.-]+|\d+:\d+")
+_RULES = (
+    (re.compile(_SPACES + r"(?=[;!?])"), NNBSP),  # 'Quoi ?' -> 'Quoi\u202f?'
+    (re.compile(r"(?<=[\w)\]»…])(?=[;!?]+(?:\s|$|[)\]»\"”.,]))"), NNBSP),  # 'Quoi?' -> 'Quoi\u202f?'
+    (re.compile(_SPACES + r"(?=:)"), NBSP),  # 'Note :' -> 'Note\u00a0:'
+    (re.compile(r"(?<=[^\W\d_)\]»…])(?=:(?:\s|$|[)\]»\"”.,]))"), NBSP),  # 'Note: x' -> 'Note\u00a0: x'
+    (re.compile(r"«" + _SPACES), "«" + NBSP),
+    (re.compile(r"«(?=[^\s\u00a0\u202f])"), "«" + NBSP),
+    (re.compile(_SPACES + r"»"), NBSP + "»"),
+    (re.compile(r"(?<=[^\s\u00a0\u202f«])»"), NBSP + "»"),
+)
+
+
+def _typo_text(text: str) -> str:
+    out, last = [], 0
+    for match in _PROTECTED.finditer(text):
+        out.append(_typo_run(text[last:match.start()]))
+        out.append(match.group())
+        last = match.end()
+    out.append(_typo_run(text[last:]))
+    return "".join(out)
+
+
+def _typo_run(text: str) -> str:
+    if not any(c in text for c in ";:!?«»"):
+        return text
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# Elements whose text is left as typed: code, and what is not prose.
+_VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "var", "math", "svg"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
+_TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<\?[^>]*>|</?([a-zA-Z][\w:-]*)([^>]*)>", re.S)
+_LANG = re.compile(r"""\blang\s*=\s*["']?([\w-]*)""", re.I)
+
+
+def _typo_node(text: str) -> str:
+    """One HTML text node; left byte for byte as it was when nothing changes."""
+    if not any(c in text for c in ";:!?«»"):
+        return text
+    plain = html.unescape(text)
+    fixed = _typo_text(plain)
+    return text if fixed == plain else html.escape(fixed, quote=False)
+
+
+def typo_html(markup, lang: str = "fr") -> Markup:
+    """French typography applied to the text nodes of an HTML fragment: not inside tags or
+    attributes, not in <code>/<pre>/<kbd>, not in elements marked with another language."""
+    source = str(markup)
+    if not any(c in source for c in ";:!?«»"):
+        return Markup(source)
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, skipped) for each open element
+    skipped = not lang.startswith("fr")
+    last = 0
+    for match in _TOKEN.finditer(source):
+        out.append(source[last:match.start()] if skipped else _typo_node(source[last:match.start()]))
+        out.append(match.group())
+        last = match.end()
+        tag = (match.group(1) or "").lower()
+        if not tag:
+            continue
+        if match.group().startswith("</"):
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == tag:
+                    del stack[i:]
+                    break
+            skipped = stack[-1][1] if stack else not lang.startswith("fr")
+        elif tag not in _VOID and not match.group().endswith("/>"):
+            element_lang = _LANG.search(match.group(2) or "")
+            if tag in _VERBATIM:
+                skipped = True
+            elif element_lang:
+                skipped = not element_lang.group(1).lower().startswith("fr")
+            stack.append((tag, skipped))
+    out.append(source[last:] if skipped else _typo_node(source[last:]))
+    return Markup("".join(out))
+
+
+def typo(value, lang: str = "fr"):
+    """The Jinja filter: {{ session.title|typo }}. Plain text stays plain text (autoescaped by
+    Jinja afterwards); Markup is processed as HTML. Another language than French: unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return typo_html(Markup(value.__html__()), lang or "fr")
+    if lang and not str(lang).startswith("fr"):
+        return value
+    return _typo_text(str(value))
+
+
+def jsonld_compact(value):
+    """An event's JSON-LD with its sub-events' performers and places reduced to name, URL and
+    type: each person's and organisation's full description is on their own page. Keeps the
+    programme pages under the 50 KB budget (docs/accessibility.md, tests/test_budget.py)."""
+    if isinstance(value, list):
+        return [jsonld_compact(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    data = {}
+    for key, item in value.items():
+        if key == "subEvent":
+            item = [_compact_session(s) for s in item]
+        data[key] = item
+    return data
+
+
+def _compact_session(session: dict) -> dict:
+    data = dict(session)
+    for key in ("performer", "organizer"):
+        if key in data:
+            data[key] = [{k: p[k] for k in ("@type", "name", "url") if k in p} for p in data[key]]
+    location = data.get("location")
+    if isinstance(location, dict) and isinstance(location.get("containedInPlace"), dict):
+        parent = location["containedInPlace"]
+        data["location"] = {**location, "containedInPlace": {k: parent[k] for k in ("@type", "name") if k in parent}}
+    return data
+
+
 FILTERS = {
+    "jsonld_compact": jsonld_compact,
+    "typo": typo, "typo_html": typo_html,
     "utc_iso": utc_iso, "local_iso": local_iso, "json_script": json_script,
     "long_date": long_date, "short_date": short_date, "month_name": month_name, "hour": hour,
     "iso_time": iso_time, "date_range": date_range,

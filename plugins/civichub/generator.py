@@ -14,7 +14,7 @@ from . import markup
 from .exports import feeds, opendata as opendata_files, programme as programme_files
 from .hub import Hub
 from .jsonld import JsonLd
-from .pages import Page, directory, opendata, programme, roundups, site
+from .pages import Page, directory, opendata, programme, roundups, search as search_pages, site
 from .output import files_of
 from .pipeline import build_hub, load_and_check
 from .urls import Site, Urls
@@ -22,7 +22,7 @@ from .urls import Site, Urls
 log = logging.getLogger("civichub")
 
 # The areas of the site, each in its own module: pages (rendered through templates) and files.
-PAGE_SETS = (site, programme, directory, roundups, opendata)
+PAGE_SETS = (site, programme, directory, roundups, opendata, search_pages)
 EXPORTS = (programme_files, feeds, opendata_files)
 
 
@@ -34,6 +34,8 @@ class HubGenerator(Generator):
         self.hub = build_hub(checked, self.settings)
         self.urls = Urls.from_settings(self.settings)
         self.site = site_info(self.settings, self.hub, self.urls)
+        # build.py prints the programme PDFs after Pelican has copied the theme's CSS
+        self.settings["CIVICHUB_HUB"] = (self.hub, self.urls)
         self.context.update(hub=self.hub, url_for=self.urls, markdown=markup.render,
                             jsonld=JsonLd(self.hub, self.site), today=build_date(),
                             edit_url=EditLinks(self.settings))

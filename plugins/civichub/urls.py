@@ -30,6 +30,7 @@ DEFAULT_URLS = {
     "programme": "evenements/{event}/programme/",
     "room": "evenements/{event}/salles/{room}/",
     "opendata": "donnees/",
+    "search": "recherche/",
     # exports
     "event.ics": "evenements/{event}/programme.ics",
     "event.json": "evenements/{event}/schedule.json",
@@ -37,6 +38,7 @@ DEFAULT_URLS = {
     "session.ics": "evenements/{event}/{session}/session.ics",
     "room.ics": "evenements/{event}/salles/{room}/salle.ics",
     "person.ics": "personnes/{slug}/agenda.ics",
+    "event.pdf": "evenements/{event}/programme.pdf",
     "datapackage": "data/datapackage.json",
     "data.csv": "data/{table}.csv",
     "data.json": "data/{table}.json",

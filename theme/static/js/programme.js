@@ -12,6 +12,9 @@
   var params = new URLSearchParams(window.location.search);
   var storageKey = "civichub:favourites:" + event;
 
+  /* a session's title and page, read from its heading (no-break spaces kept for display) */
+  function titleOf(li) { var h = li.querySelector("h3, .title"); return h ? h.textContent.trim() : ""; }
+  function urlOf(li) { var a = li.querySelector("h3 a"); return a ? a.href : ""; }
   function words(el, name) { return (el.getAttribute("data-" + name) || "").split(" ").filter(Boolean); }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -41,7 +44,7 @@
   listItems.forEach(function (li) {
     if (li.classList.contains("break")) return;
     var id = li.getAttribute("data-session");
-    var title = li.getAttribute("data-title");
+    var title = titleOf(li);
     var button = el("button", { type: "button", "class": "fav", "data-session": id,
       "aria-pressed": String(isFavourite(id)), "aria-label": "Ajouter à mes favoris : " + title }, "☆ Favori");
     button.addEventListener("click", function () { toggleFavourite(id); });
@@ -141,9 +144,9 @@
       lines.push("BEGIN:VEVENT", "UID:" + event + "-" + id + "@" + data.uid_domain, "DTSTAMP:" + icsDate(stamp),
         "DTSTART:" + icsDate(li.getAttribute("data-start")));
       if (li.getAttribute("data-end")) lines.push("DTEND:" + icsDate(li.getAttribute("data-end")));
-      lines.push("SUMMARY:" + icsText(li.getAttribute("data-title")),
+      lines.push("SUMMARY:" + icsText(titleOf(li).replace(/[\u00a0\u202f]/g, " ")),
         "LOCATION:" + icsText(li.getAttribute("data-place") || ""),
-        "URL:" + new URL(li.getAttribute("data-url"), window.location.href).href, "END:VEVENT");
+        "URL:" + urlOf(li), "END:VEVENT");
     });
     lines.push("END:VCALENDAR");
     var blob = new Blob([lines.map(fold).join("\r\n") + "\r\n"], { type: "text/calendar" });
@@ -181,7 +184,7 @@
       var ul = el("ul");
       pair[1].forEach(function (li) {
         var item = el("li");
-        var a = el("a", { href: li.getAttribute("data-url") }, li.getAttribute("data-title"));
+        var a = urlOf(li) ? el("a", { href: urlOf(li) }, titleOf(li)) : el("span", {}, titleOf(li));
         item.appendChild(a);
         var place = li.getAttribute("data-place");
         if (place) item.appendChild(document.createTextNode(" — " + place));

@@ -1,0 +1,179 @@
+"""Search: the Pagefind index of the built site (civichub.search.index_site), the kind of each page,
+the anchors of roundup links, and the search page."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import sys
+from pathlib import Path
+
+import pytest
+
+from civichub import generator, search
+from civichub.build import build
+from civichub.pages import search as search_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+pytest.importorskip("pagefind", reason='pip install "pagefind[extended]"')
+
+KINDS = {"session", "person", "actor", "link", "post", "event", "page"}
+
+
+def build_with_search_page(output: Path) -> Path:
+    """The sample site with its search page (registered here until generator.PAGE_SETS lists it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if search_pages not in generator.PAGE_SETS:
+            patch.setattr(generator, "PAGE_SETS", generator.PAGE_SETS + (search_pages,))
+        return build(ROOT / "pelicanconf.py", output)
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> tuple[Path, dict]:
+    site = build_with_search_page(tmp_path_factory.mktemp("search") / "output")
+    return site, search.index_site(site)
+
+
+def html_pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+
+
+def kind_of(html: str) -> str:
+    return re.search(r'<main[^>]* data-pagefind-filter="type:(\w+)"', html)[1]
+
+
+def test_index_files_and_page_count(sample_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    stats = search.index_site(site)
+    bundle = site / "pagefind"
+    for name in ("pagefind.js", "pagefind-entry.json", "wasm.fr.pagefind"):
+        assert (bundle / name).is_file(), name
+    assert list((bundle / "index").glob("fr_*.pf_index")) and list((bundle / "filter").glob("fr_*.pf_filter"))
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["fr"]  # one French index: French stemming
+    # every page with data-pagefind-body but the 404 page (and the search page, when built)
+    bodies = [rel for rel, html in html_pages(site).items()
+              if "data-pagefind-body" in html and rel not in ("404.html", "recherche/index.html")]
+    assert stats["pages"] == entry["languages"]["fr"]["page_count"] == len(bodies) > 400
+    assert stats["language"] == "fr" and stats["seconds"] < 30 and stats["bytes"] < 2_000_000
+    assert len(list((bundle / "fragment").iterdir())) == len(bodies)  # one fragment per result page
+    assert not (bundle / "pagefind-ui.js").exists()  # the ready-made interfaces are not published
+
+
+def test_every_page_has_one_kind(indexed):
+    site, _ = indexed
+    pages = html_pages(site)
+    assert all(html.count("data-pagefind-body") == 1 for html in pages.values())
+    kinds = {rel: kind_of(html) for rel, html in pages.items()}
+    assert set(kinds.values()) == KINDS
+    assert kinds["personnes/loic-blondiaux/index.html"] == "person"
+    assert kinds["acteurs/cap-collectif/index.html"] == "actor"
+    assert kinds["liens/27/index.html"] == "link"
+    assert kinds["evenements/journee-civic-tech-2019/ouvrir-les-institutions-grand-debat/index.html"] == "session"
+    assert kinds["evenements/journee-civic-tech-2019/index.html"] == "event"
+    assert kinds["evenements/journee-civic-tech-2019/programme/index.html"] == "event"
+    assert kinds["personnes/index.html"] == kinds["liens/index.html"] == kinds["index.html"] == "page"
+    posts = [rel for rel, kind in kinds.items() if kind == "post"]
+    assert posts and all(rel.startswith("blog/") for rel in posts)
+    sessions = [rel for rel, kind in kinds.items() if kind == "session"]
+    assert len(sessions) > 20 and all(re.fullmatch(r"evenements/[^/]+/[^/]+/index\.html", rel) for rel in sessions)
+
+
+def test_roundup_links_get_anchors(indexed):
+    site, stats = indexed
+    page = (site / "liens/27/index.html").read_text(encoding="utf-8")
+    links = page.count('<li class="link"')
+    assert links > 5
+    assert [int(n) for n in re.findall(r'<h3 id="lien-(\d+)"', page)] == list(range(1, links + 1))
+    assert re.search(r'<h3 id="lien-1">Primaire à droite\s:\scomment les candidats', page)  # \s: typography
+    assert stats["anchors"] == 0  # the theme gives every link its anchor; the indexer adds missing ones
+    # archive pages of links (by source, by tag) are left alone: their results point to roundups
+    assert 'id="lien-' not in (site / "liens/sources/france-inter/index.html").read_text(encoding="utf-8")
+
+
+def test_indexing_again_changes_no_page(indexed):
+    site, _ = indexed
+    before = {rel: html for rel, html in html_pages(site).items()}
+    stats = search.index_site(site)
+    assert stats["anchors"] == 0
+    assert html_pages(site) == before
+    assert stats["pages"] == indexed[1]["pages"]
+
+
+def test_anchor_links_keeps_ids_the_theme_gives():
+    html = ('<li class="link">\n  <h3 id="mine">A</h3></li><li class="link">\n  <h3>B</h3></li>'
+            '<li class="links"><h3>C</h3></li>')
+    changed, added = search.anchor_links(html)
+    assert changed == ('<li class="link">\n  <h3 id="mine">A</h3></li><li class="link">\n  <h3 id="lien-2">B</h3></li>'
+                       '<li class="links"><h3>C</h3></li>')
+    assert added == 2
+    assert search.anchor_links(changed) == (changed, 0)
+
+
+def test_search_page(indexed):
+    site, _ = indexed
+    page = (site / "recherche/index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page
+    assert re.search(r'<label for="recherche-terme">Rechercher</label>\s*<input type="search" id="recherche-terme"', page)
+    assert 'role="status"' in page and "<noscript>" in page
+    noscript = page.split("<noscript>")[1].split("</noscript>")[0]
+    for index in ("../personnes/", "../acteurs/", "../liens/"):
+        assert f'href="{index}"' in noscript
+    for value in KINDS:
+        assert f'name="type" value="{value}"' in page
+    assert 'src="../theme/js/search.js"' in page and (site / "theme/js/search.js").is_file()
+    assert (site / "theme/css/search.css").is_file()
+    # every page links to it
+    assert all(re.search(r'href="[./]*/recherche/">Recherche</a>', html) for html in html_pages(site).values())
+
+
+def test_search_page_can_be_turned_off():
+    urls = generator.Urls.from_settings({})
+    assert [p.url for p in search_pages.pages(None, urls, {})] == ["recherche/"]
+    assert list(search_pages.pages(None, urls, {"CIVICHUB_SEARCH": False})) == []
+
+
+def test_missing_pagefind_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pagefind.index", None)  # import fails as if not installed
+    with pytest.raises(search.SearchUnavailable) as raised:
+        search.index_site(tmp_path)
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("search: ") and 'pip install "pagefind[extended]"' in message
+
+
+def test_missing_binary_is_one_clear_line(tmp_path, monkeypatch):
+    import pagefind.service
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
+    with pytest.raises(search.SearchUnavailable, match=r"^search: the pagefind binary is missing"):
+        search.index_site(tmp_path)
+
+
+def test_runs_inside_an_event_loop(sample_site, tmp_path):
+    """The dev server or a caller with a running event loop can index too."""
+    import asyncio
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+
+    async def inside():
+        return search.index_site(site)
+
+    # in a thread of its own: Playwright's session-wide browser keeps a loop in the main thread
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(asyncio.run(inside())))
+    thread.start()
+    thread.join(120)
+    assert result["pages"] > 400
+
+
+def test_hard_linked_files_are_replaced_not_written_into(sample_site, tmp_path):
+    """The build's staging folder may hold hard links to the live site: anchors must not leak."""
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site, copy_function=os.link)
+    before = (sample_site / "liens/27/index.html").read_bytes()
+    search.index_site(site)
+    assert (sample_site / "liens/27/index.html").read_bytes() == before
+    assert b'id="lien-1"' in (site / "liens/27/index.html").read_bytes()
+    assert not list(site.rglob("*.tmp"))
