@@ -23,6 +23,17 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
+def page_at(site: Path, url: str):
+    """A built page, parsed: page_at(site, 'personnes/x') reads personnes/x/index.html."""
+    from bs4 import BeautifulSoup
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def main_hrefs(soup) -> set[str]:
+    """Every link target inside <main>."""
+    return {a["href"] for a in soup.select("main a[href]")}
+
+
 class HubDir:
     """A throwaway hub: write files into content/, check or build it."""
 

@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from civichub.pages.directory import initials, letter_of, social_links
+from conftest import main_hrefs as hrefs, page_at as page
 
 CESE = "evenements/journee-civic-tech-2019"
-
-
-def page(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
-
-
-def hrefs(soup: BeautifulSoup) -> set[str]:
-    return {a["href"] for a in soup.select("main a[href]")}
 
 
 def section(soup: BeautifulSoup, heading: str):

@@ -11,17 +11,10 @@ from bs4 import BeautifulSoup
 
 from civichub.build import build
 from conftest import plain
+from conftest import main_hrefs, page_at as page
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-
-
-def page(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
-
-
-def main_hrefs(soup: BeautifulSoup) -> set[str]:
-    return {a["href"] for a in soup.select("main a[href]")}
 
 
 def atom(site: Path, path: str):

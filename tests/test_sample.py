@@ -5,23 +5,15 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from bs4 import BeautifulSoup
 
 from civichub.pipeline import load_and_check
 from conftest import plain
+from conftest import main_hrefs as hrefs, page_at as page
 
 ROOT = Path(__file__).resolve().parent.parent
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 CESE = "evenements/journee-civic-tech-2019"
-
-
-def page(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
-
-
-def hrefs(soup: BeautifulSoup) -> set[str]:
-    return {a["href"] for a in soup.select("main a[href]")}
 
 
 def test_sample_content_has_no_errors():

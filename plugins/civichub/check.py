@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime
 from itertools import combinations
 from typing import Iterable, Iterator
 

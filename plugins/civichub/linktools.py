@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from .filters import short_date
 from .model import Link, Roundup
-from .problems import Pos, Problem, error, sorted_problems, summary, warning
+from .problems import Problem, error, sorted_problems, summary, warning
 
 # Query parameters that only say where a reader came from. A trailing '*' matches a prefix.
 TRACKING_PARAMETERS: tuple[str, ...] = (

@@ -12,7 +12,7 @@ from .fields import INVALID, SLUG_RE, Ctx, Type, slugify
 from .model import (Actor, Affiliation, Content, Event, Link, Participant, Person, Place, Post, Room,
                     Roundup, Section, Session, Source, Theme, TimelineEntry)
 from .problems import Pos, Problem, error, warning
-from .source import SourceError, YamlDoc, parse_yaml, read_text, split_front_matter
+from .source import SourceError, parse_yaml, read_text, split_front_matter
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
