@@ -103,62 +103,73 @@ def _typo_text(text: str) -> str:
 
 
 def _typo_run(text: str) -> str:
-    if not any(c in text for c in ";:!?«»"):
+    if not _TRIGGER.search(text):
         return text
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
 
 
-# Elements whose text is left as typed: code, and what is not prose.
-_VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "textarea", "var", "math", "svg"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr"}
-_TOKEN = re.compile(r"<!--.*?-->|<![^>]*>|<\?[^>]*>|</?([a-zA-Z][\w:-]*)([^>]*)>", re.S)
-_LANG = re.compile(r"""\blang\s*=\s*["']?([\w-]*)""", re.I)
 
 
 def _typo_node(text: str) -> str:
     """One HTML text node; left byte for byte as it was when nothing changes."""
-    if not any(c in text for c in ";:!?«»"):
+    if not _TRIGGER.search(text):
         return text
     plain = html.unescape(text)
     fixed = _typo_text(plain)
     return text if fixed == plain else html.escape(fixed, quote=False)
 
 
+_TRIGGER = re.compile("[;:!?«»]")
+_TEXT = re.compile(r"(?:^|(?<=>))[^<;:!?«»]*[;:!?«»][^<]*")  # text between tags with a ; : ! ? « »
+_SKIPPED_OPEN = re.compile(  # an element whose text stays as typed: code and the like, or another language
+    r"<(code|pre|kbd|samp|script|style|textarea|var|math|svg)\b[^>]*>"
+    r"""|<([a-zA-Z][\w:-]*)\b[^>]*?\blang\s*=\s*["']?(?!fr\b|fr-)[\w-]+[^>]*>""", re.I)
+
+
 def typo_html(markup, lang: str = "fr") -> Markup:
     """French typography applied to the text nodes of an HTML fragment: not inside tags or
-    attributes, not in <code>/<pre>/<kbd>, not in elements marked with another language."""
+    attributes, not in <code>/<pre>/<kbd>, not in elements marked with another language.
+    A whole page goes through here, so the work is done by regular expressions: the text
+    between skipped elements, then only the text nodes that hold a ; : ! ? « or »."""
     source = str(markup)
-    if not any(c in source for c in ";:!?«»"):
+    if not lang.startswith("fr") or not _TRIGGER.search(source):
         return Markup(source)
     out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # (tag, skipped) for each open element
-    skipped = not lang.startswith("fr")
-    last = 0
-    for match in _TOKEN.finditer(source):
-        out.append(source[last:match.start()] if skipped else _typo_node(source[last:match.start()]))
-        out.append(match.group())
-        last = match.end()
-        tag = (match.group(1) or "").lower()
-        if not tag:
-            continue
-        if match.group().startswith("</"):
-            for i in range(len(stack) - 1, -1, -1):
-                if stack[i][0] == tag:
-                    del stack[i:]
-                    break
-            skipped = stack[-1][1] if stack else not lang.startswith("fr")
-        elif tag not in _VOID and not match.group().endswith("/>"):
-            element_lang = _LANG.search(match.group(2) or "")
-            if tag in _VERBATIM:
-                skipped = True
-            elif element_lang:
-                skipped = not element_lang.group(1).lower().startswith("fr")
-            stack.append((tag, skipped))
-    out.append(source[last:] if skipped else _typo_node(source[last:]))
+    position = 0
+    for opening in _SKIPPED_OPEN.finditer(source):
+        if opening.start() < position or opening.group().endswith("/>"):
+            continue  # inside an element already skipped, or an empty one
+        end = _closing(source, (opening.group(1) or opening.group(2)).lower(), opening.end())
+        out.append(_typo_region(source[position:opening.start()]))
+        out.append(source[opening.start():end])
+        position = end
+    out.append(_typo_region(source[position:]))
     return Markup("".join(out))
+
+
+def _typo_region(region: str) -> str:
+    if not _TRIGGER.search(region):
+        return region
+    return _TEXT.sub(lambda node: _typo_node(node.group()), region)
+
+
+def _closing(source: str, tag: str, start: int) -> int:
+    """Where the element opened just before start ends (after its closing tag)."""
+    if tag in _VOID:
+        return start
+    depth = 1
+    for match in re.finditer(rf"<(/?){re.escape(tag)}\b[^>]*>", source[start:], re.I):
+        if match.group(1):
+            depth -= 1
+        elif not match.group().endswith("/>"):
+            depth += 1
+        if depth == 0:
+            return start + match.end()
+    return len(source)
 
 
 def typo(value, lang: str = "fr"):
