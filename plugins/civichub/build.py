@@ -76,8 +76,9 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
             if counter.messages:
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
-            remove_stale(output, staging, linked, files)
-            finish_site(staging, settings)
+            removed = remove_stale(output, staging, linked, files)
+            pages_changed = removed > 0 or any(name.endswith(".html") for name in files.replaced)
+            finish_site(staging, settings, reuse_index_of=None if pages_changed else output)
             relink_unchanged(output, staging, fresh_folders(settings))
             if settings.get("CIVICHUB_PRECOMPRESS"):
                 from .compress import precompress
@@ -91,17 +92,24 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
     return output
 
 
-def finish_site(staging: Path, settings: dict) -> None:
-    """What needs the whole written site: programme PDFs (optional) and the search index."""
+def finish_site(staging: Path, settings: dict, reuse_index_of: Path | None = None) -> None:
+    """What needs the whole written site: programme PDFs (optional) and the search index.
+    When no page changed, the previous index is kept as it was (Pagefind does not write its
+    filter files in a stable order, so indexing again would change bytes for nothing)."""
     from .exports import pdf
     if pdf.enabled(settings) and "CIVICHUB_HUB" in settings:
         pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
-    if settings.get("CIVICHUB_SEARCH", True):
-        from .search import SearchUnavailable, index_site
-        try:
-            index_site(staging, settings.get("DEFAULT_LANG", "fr"))
-        except SearchUnavailable as exc:
-            raise BuildFailed([], str(exc)) from exc
+    if not settings.get("CIVICHUB_SEARCH", True):
+        return
+    previous = reuse_index_of / "pagefind" if reuse_index_of else None
+    if previous and (previous / "pagefind.js").is_file():
+        shutil.copytree(previous, staging / "pagefind", copy_function=os.link, dirs_exist_ok=True)
+        return
+    from .search import SearchUnavailable, index_site
+    try:
+        index_site(staging, settings.get("DEFAULT_LANG", "fr"))
+    except SearchUnavailable as exc:
+        raise BuildFailed([], str(exc)) from exc
 
 
 def fresh_folders(settings: dict) -> tuple[str, ...]:

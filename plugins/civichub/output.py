@@ -119,8 +119,9 @@ def relink_unchanged(previous: Path, staging: Path, fresh: tuple[str, ...]) -> N
     for name in fresh:
         for path in (staging / name).rglob("*") if (staging / name).is_dir() else []:
             old = previous / path.relative_to(staging)
-            if path.is_file() and not path.is_symlink() and old.is_file() \
+            if path.is_file() and not path.is_symlink() and old.is_file() and not os.path.samefile(old, path) \
                     and old.stat().st_size == path.stat().st_size and old.read_bytes() == path.read_bytes():
+                # (rename() between two links to one file does nothing and would leave the temporary)
                 temporary = path.with_name(f".{path.name}.link-{os.getpid()}")
                 os.link(old, temporary)
                 os.replace(temporary, path)
