@@ -49,3 +49,16 @@ def test_pre_commit_hooks_run_the_checker():
     assert ".venv/bin/civichub check" in entries
     for entry in entries:
         assert (ROOT / entry.split()[0]).parent.name == "bin"
+
+
+def test_unchanged_pages_keep_their_compressed_copies(hub):
+    with open(hub.root / "pelicanconf.py", "a") as conf:
+        conf.write("\nCIVICHUB_PRECOMPRESS = True\n")
+    output = hub.build()
+    page = output / "personnes" / "loic-blondiaux" / "index.html.br"
+    inode = page.stat().st_ino
+    hub.write("people/paula-forteza.yaml", "name: Paula Forteza\ntitles: [Députée]\n")
+    output = hub.build()
+    assert page.stat().st_ino == inode
+    changed = output / "personnes" / "paula-forteza" / "index.html"
+    assert gzip.decompress((changed.parent / "index.html.gz").read_bytes()) == changed.read_bytes()

@@ -103,14 +103,22 @@ def link_previous(previous: Path, staging: Path, fresh: tuple[str, ...]) -> set[
 def remove_stale(previous: Path, staging: Path, linked: set[str], files: OutputFiles) -> int:
     """Delete linked files this build did not produce (a removed person's page...): those still
     sharing their inode with the previous site that no writer claimed."""
-    stale = [relative for relative in linked - files.unchanged - files.replaced
-             if (staging / relative).exists() and os.path.samefile(staging / relative, previous / relative)]
+    claimed = files.unchanged | files.replaced
+    stale = [relative for relative in linked - claimed
+             if not precompressed_copy_of(relative, files.unchanged)
+             and (staging / relative).exists() and os.path.samefile(staging / relative, previous / relative)]
     for relative in stale:
         (staging / relative).unlink()
     for folder, dirs, names in os.walk(staging, topdown=False):
         if folder != str(staging) and not os.listdir(folder):
             os.rmdir(folder)
     return len(stale)
+
+
+def precompressed_copy_of(relative: str, unchanged: set[str]) -> bool:
+    """x.html.gz of an unchanged x.html: still valid, kept for compress.py to reuse."""
+    base, suffix = os.path.splitext(relative)
+    return suffix in (".gz", ".br") and base in unchanged
 
 
 def relink_unchanged(previous: Path, staging: Path, fresh: tuple[str, ...]) -> None:
