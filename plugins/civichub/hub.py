@@ -191,12 +191,14 @@ def index_sessions(hub: Hub) -> None:
             hub.by_session[session.key].append(participation(hub, session, event, participant))
         for ref in session.actors:
             hub.actor_sessions[ref.id].append(session)
+    listed = {(actor, session.key) for actor, sessions in hub.actor_sessions.items() for session in sessions}
     for participations in hub.by_session.values():
         participations.sort(key=lambda p: ROLE_ORDER.index(p.role))
         for p in participations:
             hub.by_person[p.person.slug].append(p)
             for actor in {p.affiliation.slug} if p.affiliation else {a.actor.id for a in p.person.affiliations}:
-                if p.session not in hub.actor_sessions[actor]:
+                if (actor, p.session.key) not in listed:  # a set: comparing Session records is slow
+                    listed.add((actor, p.session.key))
                     hub.actor_sessions[actor].append(p.session)
     for sessions in [*hub.by_person.values(), *hub.actor_sessions.values()]:
         sessions.sort(key=lambda item: chronological(hub, getattr(item, "session", item)))
