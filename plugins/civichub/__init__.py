@@ -12,9 +12,19 @@ from pelican import signals
 
 def initialized(pelican):
     from .filters import FILTERS
+    from . import filters
     settings = pelican.settings
     settings.setdefault("JINJA_FILTERS", {}).update(
         {k: v for k, v in FILTERS.items() if k not in settings["JINJA_FILTERS"]})
+    # Interface language (docs/i18n.md): French by default, "en" for an English interface.
+    language = settings.setdefault("CIVICHUB_LANGUAGE", "fr") or "fr"
+    filters.LANGUAGE = language
+    environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    extensions = list(environment.get("extensions") or [])
+    if "jinja2.ext.i18n" not in extensions:
+        extensions.append("jinja2.ext.i18n")
+    environment["extensions"] = extensions
+    settings["JINJA_ENVIRONMENT"] = environment
     cache = settings.get("CIVICHUB_CACHE_PATH")
     if cache:  # compiled templates survive between builds: compiling them is a tenth of a build
         from jinja2 import FileSystemBytecodeCache
@@ -23,6 +33,19 @@ def initialized(pelican):
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
         environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder)))
         settings["JINJA_ENVIRONMENT"] = environment
+
+
+def generator_init(generator):
+    """Interface strings through gettext: the message ids are the French strings, so French needs
+    no catalog; other languages read theme/translations/<lang>/LC_MESSAGES/civichub.po."""
+    env = getattr(generator, "env", None)
+    if env is None or not hasattr(env, "install_gettext_translations"):
+        return
+    from .i18n import translations
+    settings = generator.settings
+    root = Path(settings["THEME"]) / "translations"
+    env.install_gettext_translations(translations(settings.get("CIVICHUB_LANGUAGE", "fr"), root),
+                                     newstyle=True)
 
 
 def get_generators(pelican):
@@ -57,6 +80,7 @@ def article_generator_finalized(generator):
 def register():
     signals.initialized.connect(initialized)
     signals.get_writer.connect(get_writer)
+    signals.generator_init.connect(generator_init)
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(sanitize_content)
     signals.article_generator_finalized.connect(article_generator_finalized)

@@ -12,25 +12,39 @@ from markupsafe import Markup
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
+LANGUAGE = "fr"  # the interface language, set from CIVICHUB_LANGUAGE when Pelican starts (__init__.py)
+
+
+def _english() -> bool:
+    return not LANGUAGE.startswith("fr")
 
 
 def long_date(value: date | datetime | None) -> str:
-    """'lundi 18 mars 2019'."""
+    """'lundi 18 mars 2019' ('Monday, March 18, 2019' in another interface language)."""
     if value is None:
         return ""
+    if _english():
+        from babel.dates import format_date
+        return format_date(value, format="full", locale=LANGUAGE)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{DAYS[value.weekday()]} {day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def short_date(value: date | datetime | None) -> str:
-    """'18 mars 2019'."""
+    """'18 mars 2019' ('March 18, 2019')."""
     if value is None:
         return ""
+    if _english():
+        from babel.dates import format_date
+        return format_date(value, format="long", locale=LANGUAGE)
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def month_name(month: int | None) -> str:
+    if month and _english():
+        from babel.dates import get_month_names
+        return get_month_names("wide", locale=LANGUAGE)[month]
     return MONTHS[month - 1] if month else ""
 
 
@@ -38,6 +52,8 @@ def hour(value: time | None) -> str:
     """'09:00' -> '9 h', '14:20' -> '14 h 20', the French typographic convention."""
     if value is None:
         return ""
+    if _english():
+        return value.strftime("%H:%M")
     return f"{value.hour}\u00a0h" + (f"\u00a0{value.minute:02d}" if value.minute else "")
 
 
@@ -47,9 +63,11 @@ def iso_time(value: time | None) -> str:
 
 def date_range(start: date | None, end: date | None) -> str:
     if start is None:
-        return "date non communiquée"
+        return "date to be announced" if _english() else "date non communiquée"
     if end is None or end == start:
         return long_date(start)
+    if _english():
+        return f"from {long_date(start)} to {long_date(end)}"
     return f"du {long_date(start)} au {long_date(end)}"
 
 
@@ -184,6 +202,14 @@ def typo(value, lang: str = "fr"):
     return _typo_text(str(value))
 
 
+def lang_attr(content_lang) -> Markup:
+    """' lang="fr"' on content whose language is not the interface's, when the interface is not
+    French (a French interface's <html lang> already follows the page's content language)."""
+    if not _english() or not content_lang or str(content_lang) == LANGUAGE:
+        return Markup("")
+    return Markup(' lang="%s"') % content_lang
+
+
 def jsonld_compact(value):
     """An event's JSON-LD with its sub-events' performers and places reduced to name, URL and
     type: each person's and organisation's full description is on their own page. Keeps the
@@ -213,7 +239,7 @@ def _compact_session(session: dict) -> dict:
 
 
 FILTERS = {
-    "jsonld_compact": jsonld_compact,
+    "jsonld_compact": jsonld_compact, "lang_attr": lang_attr,
     "typo": typo, "typo_html": typo_html,
     "utc_iso": utc_iso, "local_iso": local_iso, "json_script": json_script,
     "long_date": long_date, "short_date": short_date, "month_name": month_name, "hour": hour,
