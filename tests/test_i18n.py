@@ -39,6 +39,20 @@ def test_english_interface(hub):
     assert "Monday, March 18, 2019" in facts and "Language" in facts and "09:00" in facts
 
 
+def test_english_events_index_and_404(hub, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577836800")  # 2020-01-01: the 2019 event is past
+    site = _built(hub, "en")
+    events = page_at(site, "evenements")
+    assert [h.get_text() for h in events.select("main h2")] == ["Upcoming", "Past editions"]
+    assert "No event announced yet." in events.get_text()
+    assert "2 sessions" in events.select_one("ul.cards").get_text()
+    from bs4 import BeautifulSoup
+    missing = BeautifulSoup((site / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert missing.h1.get_text() == "Page not found"
+    assert [a.get_text() for a in missing.select("main li a")] == [
+        "home page", "events", "people", "organisations", "link reviews"]
+
+
 def test_french_interface_is_the_default(hub):
     site = _built(hub)
     home = page_at(site, ".")
