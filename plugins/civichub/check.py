@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from itertools import combinations
 from typing import Iterable, Iterator
 
 from .fields import Ref
@@ -162,9 +161,12 @@ def interval(session: Session, events: dict[str, Event]) -> tuple[datetime, date
 def timed_pairs(sessions: list[Session], events: dict[str, Event]):
     spans = [(s, interval(s, events)) for s in sessions]
     spans = sorted(((s, span) for s, span in spans if span), key=lambda item: item[1])
-    for (a, span_a), (b, span_b) in combinations(spans, 2):
-        if span_a[0] < span_b[1] and span_b[0] < span_a[1]:
-            yield a, b
+    for i, (a, span_a) in enumerate(spans):
+        for b, span_b in spans[i + 1:]:
+            if span_b[0] >= span_a[1]:  # sorted by start: no later span can overlap a
+                break
+            if span_a[0] < span_b[1]:
+                yield a, b
 
 
 def check_room_clashes(content: Content) -> Iterator[Problem]:

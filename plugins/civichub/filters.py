@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from functools import lru_cache
 import re
 from datetime import date, datetime, time, timezone
 
@@ -180,14 +181,19 @@ def _closing(source: str, tag: str, start: int) -> int:
     if tag in _VOID:
         return start
     depth = 1
-    for match in re.finditer(rf"<(/?){re.escape(tag)}\b[^>]*>", source[start:], re.I):
+    for match in _tag_pattern(tag).finditer(source, start):
         if match.group(1):
             depth -= 1
         elif not match.group().endswith("/>"):
             depth += 1
         if depth == 0:
-            return start + match.end()
+            return match.end()
     return len(source)
+
+
+@lru_cache(maxsize=64)
+def _tag_pattern(tag: str) -> re.Pattern:
+    return re.compile(rf"<(/?){re.escape(tag)}\b[^>]*>", re.I)
 
 
 def typo(value, lang: str = "fr"):

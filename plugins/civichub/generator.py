@@ -85,17 +85,23 @@ def site_info(settings: dict, hub: Hub, urls: Urls) -> Site:
                 timestamp=build_timestamp(hub))
 
 
+def source_date_epoch() -> datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds), when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else None
+
+
 def build_date() -> date:
     """Today, for 'upcoming' versus 'past'; SOURCE_DATE_EPOCH pins it for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return datetime.fromtimestamp(int(epoch), timezone.utc).date() if epoch.isdigit() else date.today()
+    pinned = source_date_epoch()
+    return pinned.date() if pinned else date.today()
 
 
 def build_timestamp(hub: Hub) -> datetime:
     """A reproducible 'now': SOURCE_DATE_EPOCH when set, else the latest date in the content."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    pinned = source_date_epoch()
+    if pinned:
+        return pinned
     dates = [d for e in hub.events for d in (e.start, e.end) if d] + [r.date for r in hub.roundups]
     latest = max(dates, default=datetime(2000, 1, 1).date())
     return datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc)

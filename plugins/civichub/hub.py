@@ -50,6 +50,8 @@ class Hub:
     actor_events: dict[str, list[tuple[Event, str]]] = field(default_factory=lambda: defaultdict(list))
     actor_mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
     person_mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
+    adjacent: dict[tuple[str, str], tuple[Session | None, Session | None]] = field(default_factory=dict)
+    position: dict[tuple[str, str], int] = field(default_factory=dict)  # rank in its programme
     actor_posts: dict[str, list[Post]] = field(default_factory=lambda: defaultdict(list))  # newest first
     person_posts: dict[str, list[Post]] = field(default_factory=lambda: defaultdict(list))
 
@@ -138,14 +140,7 @@ class Hub:
 
     def neighbours(self, session: Session) -> tuple[Session | None, Session | None]:
         """Previous and next session in the same room (or venue) on the same day."""
-        place = [r.id for r in session.rooms] or [session.venue.id if session.venue else ""]
-        same = [s for s in self.sessions[session.event]
-                if ([r.id for r in s.rooms] or [s.venue.id if s.venue else ""]) == place
-                and self.session_day(s) == self.session_day(session) and not self.is_break(s)]
-        index = same.index(session) if session in same else -1
-        before = same[index - 1] if index > 0 else None
-        after = same[index + 1] if 0 <= index < len(same) - 1 else None
-        return before, after
+        return self.adjacent.get(session.key, (None, None))
 
     def affiliations(self, person: Person) -> list[tuple[Actor, str]]:
         return [(self.actor(a.actor.id), a.role) for a in person.affiliations]
@@ -156,7 +151,7 @@ class Hub:
 
 def build(content: Content, formats: dict[str, str] | None = None) -> Hub:
     """The hub of content that passed the checker (no errors: every reference resolves)."""
-    hub = Hub(content=content, formats={**DEFAULT_FORMATS, **(formats or {})})
+    hub = Hub(content=content, formats=formats or DEFAULT_FORMATS)
     hub.events = sorted(content.events.values(), key=event_order)
     hub.people = sorted(content.people.values(), key=lambda p: name_key(p.sort_name or family_first(p.name)))
     hub.actors = sorted(content.actors.values(), key=lambda a: name_key(a.name))
@@ -182,6 +177,8 @@ def index_sessions(hub: Hub) -> None:
             hub.session_day(s) or date.min, s.start or time.max,
             min((room_order[r.id] for r in s.rooms), default=-1)))
         hub.sessions[slug] = ordered if any(s.start for s in ordered) else by_event[slug]
+        index_adjacent(hub, hub.sessions[slug])
+        hub.position.update((s.key, i) for i, s in enumerate(hub.sessions[slug]))
         for role in ("organisers", "partners"):
             for ref in getattr(event, role):
                 hub.actor_events[ref.id].append((event, role[:-1]))
@@ -202,6 +199,18 @@ def index_sessions(hub: Hub) -> None:
                     hub.actor_sessions[actor].append(p.session)
     for sessions in [*hub.by_person.values(), *hub.actor_sessions.values()]:
         sessions.sort(key=lambda item: chronological(hub, getattr(item, "session", item)))
+
+
+def index_adjacent(hub: Hub, sessions: list[Session]) -> None:
+    """Previous and next session of each one in the same place on the same day, breaks aside."""
+    runs: dict[tuple, list[Session]] = defaultdict(list)
+    for session in sessions:
+        if not hub.is_break(session):
+            place = tuple(r.id for r in session.rooms) or (session.venue.id if session.venue else "",)
+            runs[(place, hub.session_day(session))].append(session)
+    for run in runs.values():
+        for i, session in enumerate(run):
+            hub.adjacent[session.key] = (run[i - 1] if i else None, run[i + 1] if i + 1 < len(run) else None)
 
 
 def participation(hub: Hub, session: Session, event: Event, participant: Participant) -> Participation:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -177,6 +178,7 @@ class Loader:
         items, src = self.validate(path, schema.ListOf(schema.SESSION, max_items=2000))
         if items is INVALID:
             return
+        by_item = positions_by_item(src.positions)
         for index, data in enumerate(items):
             prefix = f"[{index}]"
             if "id" not in data:
@@ -184,7 +186,7 @@ class Loader:
                                            "give each session of a list a unique identifier"))
                 continue
             self.add_session(path.parent.name, data,
-                             Source(src.file, rebase(src.positions, prefix), prefix=prefix + "."))
+                             Source(src.file, by_item.get(index, {"": src.at(prefix)}), prefix=prefix + "."))
 
     def load_session_file(self, path: Path) -> None:
         data, src = self.validate(path, schema.SESSION)
@@ -270,12 +272,18 @@ def pelican_slug(title: str) -> str:
     return pelican_slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
-def rebase(positions: dict[str, Pos], prefix: str) -> dict[str, Pos]:
-    """Positions of one list item, with paths relative to that item."""
-    cut = len(prefix) + 1
-    rebased = {path[cut:]: pos for path, pos in positions.items() if path.startswith(prefix + ".")}
-    rebased[""] = positions.get(prefix, Pos(""))
-    return rebased
+ITEM_PATH = re.compile(r"^\[(\d+)\](?:\.(.*))?$")
+
+
+def positions_by_item(positions: dict[str, Pos]) -> dict[int, dict[str, Pos]]:
+    """The positions of a list file split per item, paths relative to the item ('[3].end' ->
+    item 3, 'end'; '[3]' -> item 3, ''), in one pass over the file's positions."""
+    items: dict[int, dict[str, Pos]] = defaultdict(dict)
+    for path, pos in positions.items():
+        match = ITEM_PATH.match(path)
+        if match:
+            items[int(match[1])][match[2] or ""] = pos
+    return items
 
 
 METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z_ -]*):\s*(.*)$")

@@ -102,9 +102,6 @@ class Urls:
             return pattern.format(slug=thing.slug)
         return pattern.format(event=thing.slug, room=room.id if room else "")
 
-    def save_as(self, thing) -> str:
-        return self.file_of(self(thing))
-
 
 @dataclass(frozen=True)
 class Site:

@@ -105,7 +105,7 @@ def vtimezone_bytes(zone: str, first: date, last: date) -> bytes:
 
 def programme_position(hub, session) -> int:
     """Rank in the event's programme (grid order for sessions starting at the same time)."""
-    return next(i for i, s in enumerate(hub.sessions[session.event]) if s is session)
+    return hub.position[session.key]
 
 
 @lru_cache(maxsize=64)

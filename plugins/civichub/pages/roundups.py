@@ -93,14 +93,31 @@ def by_tag(roundups: list[Roundup]) -> list[Group]:
     return sorted(tags.values(), key=lambda g: (name_key(g.name), g.slug))
 
 
+_by_roundup: dict = {"hub": None}
+
+
+def mentioned_in(hub, kind: str) -> dict[int, set[str]]:
+    """Roundup number -> slugs of the actors (or people) mentioned in it: the hub's mention
+    indexes turned around once per build, not scanned again for every roundup."""
+    if _by_roundup["hub"] is not hub:
+        _by_roundup.clear()
+        _by_roundup["hub"] = hub
+    if kind not in _by_roundup:
+        index = hub.actor_mentions if kind == "actors" else hub.person_mentions
+        inverted: dict[int, set[str]] = {}
+        for slug, mentions in index.items():
+            for mention in mentions:
+                inverted.setdefault(mention.roundup.number, set()).add(slug)
+        _by_roundup[kind] = inverted
+    return _by_roundup[kind]
+
+
 def mentioned(hub, roundup: Roundup, kind: str) -> list:
     """Actors (or people) the roundup mentions: those whose mentions in the hub (explicit, and
     detected when mentions.py finds some) include it, plus the explicit references of its links
     (a draft is not indexed by the hub, but its preview page lists them too)."""
-    index = hub.actor_mentions if kind == "actors" else hub.person_mentions
     lookup = hub.actor if kind == "actors" else hub.person
-    slugs = {slug for slug, mentions in list(index.items())
-             if any(m.roundup.number == roundup.number for m in mentions)}
+    slugs = set(mentioned_in(hub, kind).get(roundup.number, ()))
     slugs |= {ref.id for link in roundup.links for ref in getattr(link, kind)}
     records = [lookup(slug) for slug in slugs]
     if kind == "actors":
