@@ -133,6 +133,7 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
          "track", "wbr"}
 
 
+@lru_cache(maxsize=8192)  # the same labels and names come back on page after page
 def _typo_node(text: str) -> str:
     """One HTML text node; left byte for byte as it was when nothing changes."""
     if not _TRIGGER.search(text):

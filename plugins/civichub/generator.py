@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 from datetime import date, datetime, timezone
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import markup
+from . import markup, parallel
 from .exports import feeds, opendata as opendata_files, programme as programme_files
 from .hub import Hub
 from .jsonld import JsonLd
@@ -23,7 +25,8 @@ log = logging.getLogger("civichub")
 
 # The areas of the site, each in its own module: pages (rendered through templates) and files.
 PAGE_SETS = (site, programme, directory, roundups, opendata, search_pages)
-EXPORTS = (programme_files, feeds, opendata_files)
+EXPORTS = (programme_files.event_files, programme_files.person_files, feeds.files, opendata_files.files)
+PAGES_PER_JOB = 50  # small enough to even out the processes' loads, big enough to cost nothing
 
 
 class HubGenerator(Generator):
@@ -39,15 +42,30 @@ class HubGenerator(Generator):
         self.context.update(hub=self.hub, url_for=self.urls, markdown=markup.render,
                             jsonld=JsonLd(self.hub, self.site), today=build_date(),
                             edit_url=EditLinks(self.settings))
+        self.context["site_nav"] = RenderedOnce(self.get_template("nav"), self.context)
 
     def generate_output(self, writer) -> None:
-        for module in PAGE_SETS:
-            for page in module.pages(self.hub, self.urls, self.settings):
-                self.write_page(writer, page)
+        """Every page and export file, shared out between the CPUs (CIVICHUB_JOBS, default all)."""
+        pages = [page for module in PAGE_SETS for page in module.pages(self.hub, self.urls, self.settings)]
+        for name in sorted({page.template for page in pages}):
+            self.get_template(name)  # compiled once, here, before the work is shared out
         posts = self.context.get("articles", [])  # Pelican's posts, read before any output is written
-        for module in EXPORTS:
-            for relative, data in module.files(self.hub, self.site, posts, self.settings):
-                self.write_file(relative, data)
+        # the export modules are the longest jobs: first, so that the page chunks even out the end
+        jobs = [partial(self.write_files, export, posts) for export in EXPORTS]
+        jobs += [partial(self.write_pages, writer, pages[i:i + PAGES_PER_JOB])
+                 for i in range(0, len(pages), PAGES_PER_JOB)]
+        files = files_of(self.settings, Path(self.output_path))
+        processes = self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
+        for summary in parallel.share_out(jobs, processes, partial(written_by, writer, files)):
+            merge_written(writer, files, summary)
+
+    def write_pages(self, writer, pages: list[Page]) -> None:
+        for page in pages:
+            self.write_page(writer, page)
+
+    def write_files(self, export, posts) -> None:
+        for relative, data in export(self.hub, self.site, posts, self.settings):
+            self.write_file(relative, data)
 
     def write_page(self, writer, page: Page) -> None:
         source = next((v.src.file for v in page.values.values() if hasattr(v, "src")), "")
@@ -59,23 +77,50 @@ class HubGenerator(Generator):
         files_of(self.settings, Path(self.output_path)).write(Path(self.output_path) / relative, data)
 
 
+def written_by(writer, files) -> tuple[set[str], ...]:
+    """What a worker process wrote: Pelican's record of written files and civichub's."""
+    return writer._written_files, writer._overridden_files, files.unchanged, files.replaced
+
+
+def merge_written(writer, files, summary: tuple[set[str], ...]) -> None:
+    written, overridden, unchanged, replaced = summary
+    writer._written_files |= written
+    writer._overridden_files |= overridden
+    files.unchanged |= unchanged
+    files.replaced |= replaced
+
+
+class RenderedOnce:
+    """A fragment that is the same on every page (the main navigation), rendered once per
+    SITEURL (relative URLs differ with a page's depth) instead of once per page."""
+
+    def __init__(self, template, context: dict):
+        self.template, self.context = template, context
+        self.rendered: dict[str, Markup] = {}
+
+    def __call__(self, site_url: str) -> Markup:
+        if site_url not in self.rendered:
+            self.rendered[site_url] = Markup(self.template.render({**self.context, "SITEURL": site_url}))
+        return self.rendered[site_url]
+
+
 class EditLinks:
     """'Edit this page': the web editor URL of the content file a page comes from
     (CIVICHUB_EDIT_URL, e.g. 'https://github.com/owner/hub/edit/main/{path}')."""
 
     def __init__(self, settings: dict):
         self.pattern = settings.get("CIVICHUB_EDIT_URL", "")
-        self.root = Path(settings["PATH"]).resolve().parent  # the repository: content/ sits at its top
+        # the repository: content/ sits at its top (content/ holds no symbolic link, load.py
+        # refuses them, so paths need no resolving, which would cost system calls on every page)
+        self.root = os.path.realpath(Path(settings["PATH"]).parent)
 
     def __call__(self, path: str) -> str:
         if not (self.pattern and path):
             return ""
-        absolute = Path(path) if Path(path).is_absolute() else Path.cwd() / path
-        try:
-            relative = absolute.resolve().relative_to(self.root)
-        except ValueError:
+        relative = os.path.relpath(os.path.join(os.getcwd(), path), self.root)
+        if relative.startswith(os.pardir):
             return ""
-        return self.pattern.format(path=relative.as_posix())
+        return self.pattern.format(path=relative.replace(os.sep, "/"))
 
 
 def site_info(settings: dict, hub: Hub, urls: Urls) -> Site:

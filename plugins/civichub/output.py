@@ -17,6 +17,7 @@ class OutputFiles:
         self.root = Path(root)
         self.unchanged: set[str] = set()
         self.replaced: set[str] = set()
+        self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
 
     def write(self, path: Path | str, data: bytes) -> bool:
         """Write data at path unless the file already holds exactly these bytes; True if written."""
@@ -28,7 +29,9 @@ class OutputFiles:
                 return False
         except FileNotFoundError:
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path.parent) not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(str(path.parent))
         temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         temporary.write_bytes(data)
         os.replace(temporary, path)  # a new inode: the previous site's hard link is left alone

@@ -6,7 +6,8 @@ from typing import Iterator
 from . import ics, schedule
 
 
-def files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
+def event_files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
+    """Per event: its calendars (event, rooms, sessions) and schedules."""
     urls = site.urls
     for event in hub.events:
         if not hub.timed_sessions(event):
@@ -18,6 +19,11 @@ def files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
             yield urls.export("room.ics", event, room), ics.room_calendar(hub, event, room, site)
         for session in hub.timed_sessions(event):
             yield urls.export("session.ics", session), ics.session_calendar(hub, session, site)
+
+
+def person_files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
+    """Each speaker's calendar (a build job of its own: there are many more people than events)."""
+    urls = site.urls
     for person in hub.people:
         if any(p.session.start for p in hub.by_person[person.slug]):
             yield urls.export("person.ics", person), ics.person_calendar(hub, person, site)
