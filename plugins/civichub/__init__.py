@@ -18,7 +18,8 @@ def initialized(pelican):
         {k: v for k, v in FILTERS.items() if k not in settings["JINJA_FILTERS"]})
     # Interface language (docs/i18n.md): French by default, "en" for an English interface.
     language = settings.setdefault("CIVICHUB_LANGUAGE", "fr") or "fr"
-    filters.LANGUAGE = language
+    from .i18n import for_settings
+    filters.use_language(language, for_settings(settings))  # labels made in Python, dates, numbers
     environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
     extensions = list(environment.get("extensions") or [])
     if "jinja2.ext.i18n" not in extensions:
@@ -41,11 +42,8 @@ def generator_init(generator):
     env = getattr(generator, "env", None)
     if env is None or not hasattr(env, "install_gettext_translations"):
         return
-    from .i18n import translations
-    settings = generator.settings
-    root = Path(settings["THEME"]) / "translations"
-    env.install_gettext_translations(translations(settings.get("CIVICHUB_LANGUAGE", "fr"), root),
-                                     newstyle=True)
+    from .i18n import for_settings
+    env.install_gettext_translations(for_settings(generator.settings), newstyle=True)
 
 
 def get_generators(pelican):

@@ -1,4 +1,5 @@
-"""Jinja filters for the theme: French dates and times, independent of the machine's locale, and
+"""Jinja filters for the theme: dates, times and numbers in the interface language (French by
+default, independent of the machine's locale), interface labels made in Python translated, and
 French typography (non-breaking spaces before high punctuation and inside guillemets)."""
 from __future__ import annotations
 
@@ -10,14 +11,49 @@ from datetime import date, datetime, time, timezone
 
 from markupsafe import Markup
 
+from .i18n import French
+
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
 LANGUAGE = "fr"  # the interface language, set from CIVICHUB_LANGUAGE when Pelican starts (__init__.py)
+CATALOG = French()  # its translations, set with it (i18n.translations)
+
+
+def use_language(language: str, catalog) -> None:
+    global LANGUAGE, CATALOG
+    LANGUAGE, CATALOG = language, catalog
+    _number.cache_clear()
 
 
 def _english() -> bool:
     return not LANGUAGE.startswith("fr")
+
+
+def _(message: str) -> str:
+    return CATALOG.gettext(message)
+
+
+def translated(label) -> str:
+    """An interface label made in Python (a format's name, a language's name) in the interface
+    language: its translation when the catalog has one, else the label as it is."""
+    return CATALOG.gettext(str(label)) if label else ""
+
+
+def translated_values(mapping: dict) -> dict:
+    """A mapping's values as interface labels (a programme's format and language names)."""
+    return {key: translated(value) for key, value in mapping.items()}
+
+
+def number(value) -> str:
+    """A count as the interface language writes it: '1\u202f234' in French, '1,234' in English."""
+    return _number(value) if isinstance(value, int) else str(value)
+
+
+@lru_cache(maxsize=4096)  # the same few counts on page after page
+def _number(value: int) -> str:
+    from babel.numbers import format_decimal
+    return format_decimal(value, locale=LANGUAGE)
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -64,12 +100,10 @@ def iso_time(value: time | None) -> str:
 
 def date_range(start: date | None, end: date | None) -> str:
     if start is None:
-        return "date to be announced" if _english() else "date non communiquée"
+        return _("date non communiquée")
     if end is None or end == start:
         return long_date(start)
-    if _english():
-        return f"from {long_date(start)} to {long_date(end)}"
-    return f"du {long_date(start)} au {long_date(end)}"
+    return _("du %(start)s au %(end)s") % {"start": long_date(start), "end": long_date(end)}
 
 
 def utc_iso(value: datetime | None) -> str:
@@ -156,8 +190,10 @@ def typo_html(markup, lang: str = "fr") -> Markup:
     A whole page goes through here, so the work is done by regular expressions: the text
     between skipped elements, then only the text nodes that hold a ; : ! ? « or »."""
     source = str(markup)
-    if not lang.startswith("fr") or not _TRIGGER.search(source):
+    if not _TRIGGER.search(source):
         return Markup(source)
+    if not lang.startswith("fr"):
+        return Markup(_typo_french_elements(source))
     out: list[str] = []
     position = 0
     for opening in _SKIPPED_OPEN.finditer(source):
@@ -169,6 +205,25 @@ def typo_html(markup, lang: str = "fr") -> Markup:
         position = end
     out.append(_typo_region(source[position:]))
     return Markup("".join(out))
+
+
+_FRENCH_OPEN = re.compile(r"""<([a-zA-Z][\w:-]*)\b[^>]*?(?<![\w-])lang\s*=\s*["']?fr\b[^>]*>""", re.I)
+
+
+def _typo_french_elements(source: str) -> str:
+    """A page in another language: French typography only inside the elements marked lang="fr"
+    (content shown in an English interface), each processed as a French fragment."""
+    out: list[str] = []
+    position = 0
+    for opening in _FRENCH_OPEN.finditer(source, position):
+        if opening.start() < position or opening.group().endswith("/>"):
+            continue
+        end = _closing(source, opening.group(1).lower(), opening.end())
+        out.append(source[position:opening.start()])
+        out.append(typo_html(source[opening.start():end]))
+        position = end
+    out.append(source[position:])
+    return "".join(out)
 
 
 def _typo_region(region: str) -> str:
@@ -217,6 +272,16 @@ def lang_attr(content_lang) -> Markup:
     return Markup(' lang="%s"') % content_lang
 
 
+def lang_mark(content_lang, around="fr") -> Markup:
+    """' lang="xx"' on content whose language is not the one of the text around it: in a French
+    interface, around (the page's language, French unless given); in another interface, the
+    interface language (<html lang> is then always the interface's)."""
+    enclosing = LANGUAGE if _english() else (around or "fr")
+    if not content_lang or str(content_lang) == str(enclosing):
+        return Markup("")
+    return Markup(' lang="%s"') % content_lang
+
+
 def jsonld_compact(value):
     """An event's JSON-LD with its sub-events' performers and places reduced to name, URL and
     type: each person's and organisation's full description is on their own page. Keeps the
@@ -246,7 +311,8 @@ def _compact_session(session: dict) -> dict:
 
 
 FILTERS = {
-    "jsonld_compact": jsonld_compact, "lang_attr": lang_attr,
+    "jsonld_compact": jsonld_compact, "lang_attr": lang_attr, "lang_mark": lang_mark,
+    "translated": translated, "translated_values": translated_values, "number": number,
     "typo": typo, "typo_html": typo_html,
     "utc_iso": utc_iso, "local_iso": local_iso, "json_script": json_script,
     "long_date": long_date, "short_date": short_date, "month_name": month_name, "hour": hour,

@@ -16,6 +16,11 @@ see it as a new entry.
 A roundup's date is a day: it is published at 00:00 in the site's TIMEZONE (read from the posts'
 settings, since exports receive none; Europe/Paris when there are no posts).
 
+Languages: the feeds' own words (their titles, the summaries, the labels inside a roundup's
+HTML) are in the interface language (CIVICHUB_LANGUAGE, i18n.py), which is also the feed's
+xml:lang; each entry keeps the language of its content, and an interface label inside it is
+marked with the interface language when the two differ.
+
 Links: absolute when SITEURL is set (publishconf.py sets it). Without SITEURL (the development
 build) they are relative to the feed file itself, so they still resolve when the feed is opened
 from the built site; JSON Feed then omits home_page_url and feed_url, which must be absolute.
@@ -34,12 +39,27 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from .. import markup
+from ..i18n import N_, for_settings
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
 DEFAULT_TIMEZONE = "Europe/Paris"
-ROUNDUP_TITLE = "Les liens CivicTech de la semaine #{number}"
+ROUNDUP_TITLE = N_("Les liens CivicTech de la semaine #%(number)s")  # a roundup without a title
+
+
+@dataclass(frozen=True)
+class Words:
+    """The interface language's words: gettext, ngettext and the language's code."""
+
+    gettext: object = str
+    ngettext: object = lambda one, many, n: one if n < 2 else many
+    language: str = "fr"
+
+    def label(self, text: str, around: str) -> str:
+        """An interface label (escaped) inside content in the language `around`."""
+        text = escape(self.gettext(text))
+        return text if around == self.language else f'<span lang="{escape(self.language)}">{text}</span>'
 
 
 @dataclass
@@ -63,23 +83,27 @@ class Feed:
     home: str  # the HTML page the feed stands for, relative to the site root
     entries: list[Entry]
     alternate: str = ""  # the same feed in the other format
+    language: str = "fr"  # of its own words (title): the interface language
 
 
 def files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
     urls = site.urls
     zone = ZoneInfo(settings.get("TIMEZONE") or "Europe/Paris")
-    roundups = [roundup_entry(r, site, zone) for r in hub.published_roundups()]
+    translations = for_settings(settings)
+    words = Words(translations.gettext, translations.ngettext, settings.get("CIVICHUB_LANGUAGE") or "fr")
+    _ = words.gettext
+    roundups = [roundup_entry(r, site, zone, words) for r in hub.published_roundups()]
     everything = sorted([*roundups, *(post_entry(p, site, zone) for p in posts)],
                         key=lambda e: (e.published, e.id), reverse=True)
     name = site.name or site.uid_domain
     feeds = [
-        (f"Revues de liens — {name}", urls("roundups"), roundups, "roundups.atom", "roundups.json"),
+        (_("Revues de liens — %(site)s") % {"site": name}, urls("roundups"), roundups, "roundups.atom", "roundups.json"),
         (name, urls("home"), everything, "feed.atom", "feed.json"),
     ]
     for title, home, entries, atom_kind, json_kind in feeds:
         atom_path, json_path = urls(atom_kind), urls(json_kind)
-        yield atom_path, atom_feed(Feed(atom_path, title, home, entries, json_path), site)
-        yield json_path, json_feed(Feed(json_path, title, home, entries, atom_path), site)
+        yield atom_path, atom_feed(Feed(atom_path, title, home, entries, json_path, words.language), site)
+        yield json_path, json_feed(Feed(json_path, title, home, entries, atom_path, words.language), site)
 
 
 # -- entries -------------------------------------------------------------------------------
@@ -88,31 +112,34 @@ def tag_uri(site, day: date, name: str) -> str:
     return f"tag:{site.uid_domain},{day.isoformat()}:{name}"
 
 
-def roundup_entry(roundup, site, zone: ZoneInfo) -> Entry:
+def roundup_entry(roundup, site, zone: ZoneInfo, words: Words = Words()) -> Entry:
     when = datetime.combine(roundup.date, time(0, 0), zone)
-    title = roundup.title or ROUNDUP_TITLE.format(number=roundup.number)
-    summary = f"{len(roundup.links)} lien{'s' * (len(roundup.links) != 1)}"
+    _ = words.gettext
+    title = roundup.title or _(ROUNDUP_TITLE) % {"number": roundup.number}
+    count = len(roundup.links)
+    summary = words.ngettext("%(num)s lien", "%(num)s liens", count) % {"num": count}
     if roundup.period:
-        summary += f", couvre : {roundup.period}"
+        summary += _(", couvre : %(period)s") % {"period": roundup.period}
     return Entry(id=tag_uri(site, roundup.date, f"liens/{roundup.number}"), title=title,
                  path=site.urls(roundup), published=when, updated=when,
-                 content_html=roundup_html(roundup), summary=summary, tags=list(roundup.tags),
+                 content_html=roundup_html(roundup, words), summary=summary, tags=list(roundup.tags),
                  authors=[site.name] if site.name else [])
 
 
-def roundup_html(roundup) -> str:
+def roundup_html(roundup, words: Words = Words()) -> str:
     """The roundup as one HTML fragment: intro, then every link (section headings kept)."""
     parts = [str(markup.render(roundup.intro))] if roundup.intro else []
     if roundup.period:
-        parts.append(f"<p><em>Couvre : {escape(roundup.period)}</em></p>")
+        covers = words.label(N_("Couvre :"), "fr")
+        parts.append(f"<p><em>{covers} {escape(roundup.period)}</em></p>")
     for section in roundup.sections:
         if section.title:
             parts.append(f"<h2>{escape(section.title)}</h2>")
-        parts.append("<ul>" + "".join(link_html(link) for link in section.links) + "</ul>")
+        parts.append("<ul>" + "".join(link_html(link, words) for link in section.links) + "</ul>")
     return "\n".join(parts)
 
 
-def link_html(link) -> str:
+def link_html(link, words: Words = Words()) -> str:
     lang = f' lang="{escape(link.language)}"' if link.language and link.language != "fr" else ""
     title = escape(link.title)
     if link.url:
@@ -124,7 +151,8 @@ def link_html(link) -> str:
         cite = f' cite="{escape(link.url)}"' if link.url else ""
         html += f"<blockquote{cite}><p>{escape(link.excerpt)}</p></blockquote>"
     if link.tags:
-        html += f"<p>Étiquettes : {escape(', '.join(link.tags))}</p>"
+        tags = words.label(N_("Étiquettes :"), "fr")  # the entry's language
+        html += f"<p>{tags} {escape(', '.join(link.tags))}</p>"
     return html + "</li>"
 
 
@@ -168,7 +196,7 @@ def updated_of(feed: Feed, site) -> datetime:
 # -- Atom ------------------------------------------------------------------------------------
 
 def atom_feed(feed: Feed, site) -> bytes:
-    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "fr"})
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: feed.language})
     sub(root, "id", f"https://{site.uid_domain}/{feed.path}")
     sub(root, "title", feed.title)
     sub(root, "updated", rfc3339(updated_of(feed, site)))
@@ -181,7 +209,7 @@ def atom_feed(feed: Feed, site) -> bytes:
             href=href(site, feed.path, feed.alternate))
     sub(root, "generator", "civichub")
     for entry in feed.entries:
-        item = sub(root, "entry", {XML_LANG: entry.language} if entry.language != "fr" else {})
+        item = sub(root, "entry", {XML_LANG: entry.language} if entry.language != feed.language else {})
         sub(item, "id", entry.id)
         sub(item, "title", entry.title)
         sub(item, "link", rel="alternate", type="text/html", href=href(site, feed.path, entry.path))
@@ -214,7 +242,7 @@ def json_feed(feed: Feed, site) -> bytes:
     if site.url:
         data["home_page_url"] = site.absolute(feed.home)
         data["feed_url"] = site.absolute(feed.path)
-    data["language"] = "fr"
+    data["language"] = feed.language
     data["authors"] = [{"name": site.name or site.uid_domain}]
     data["items"] = [json_item(entry, feed, site) for entry in feed.entries]
     text = json.dumps(data, ensure_ascii=False, indent=2)

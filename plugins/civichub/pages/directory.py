@@ -9,27 +9,30 @@ from urllib.parse import quote
 
 from ..fields import slugify
 from ..hub import ROLE_ORDER, family_first, name_key
+from ..i18n import N_, for_settings
 from . import Page
 
+# Labels in French (the message ids); Directory shows them in the interface language.
 KIND_LABELS = {
-    "association": "Association", "entreprise": "Entreprise", "startup": "Start-up",
-    "institution": "Institution", "collectivite": "Collectivité", "media": "Média",
-    "universite": "Université", "collectif": "Collectif", "think-tank": "Think tank",
-    "fondation": "Fondation", "syndicat": "Syndicat", "autre": "Autre",
+    "association": N_("Association"), "entreprise": N_("Entreprise"), "startup": N_("Start-up"),
+    "institution": N_("Institution"), "collectivite": N_("Collectivité"), "media": N_("Média"),
+    "universite": N_("Université"), "collectif": N_("Collectif"), "think-tank": N_("Think tank"),
+    "fondation": N_("Fondation"), "syndicat": N_("Syndicat"), "autre": N_("Autre"),
 }
 CATEGORY_LABELS = {
-    "participation": "Participation", "consultation": "Consultation",
-    "budget-participatif": "Budget participatif", "petitions": "Pétitions",
-    "transparence": "Transparence", "open-data": "Open data", "medias": "Médias",
-    "education": "Éducation", "vote": "Vote", "elus": "Élus", "territoires": "Territoires",
-    "mobilisation": "Mobilisation", "financement": "Financement", "recherche": "Recherche",
-    "inclusion": "Inclusion", "legislation": "Législation", "evenements": "Événements",
+    "participation": N_("Participation"), "consultation": N_("Consultation"),
+    "budget-participatif": N_("Budget participatif"), "petitions": N_("Pétitions"),
+    "transparence": N_("Transparence"), "open-data": N_("Open data"), "medias": N_("Médias"),
+    "education": N_("Éducation"), "vote": N_("Vote"), "elus": N_("Élus"), "territoires": N_("Territoires"),
+    "mobilisation": N_("Mobilisation"), "financement": N_("Financement"), "recherche": N_("Recherche"),
+    "inclusion": N_("Inclusion"), "legislation": N_("Législation"), "evenements": N_("Événements"),
 }
-ROLE_LABELS = {"opener": "Ouverture", "moderator": "Modération", "speaker": "Intervention",
-               "pitcher": "Pitch", "organiser": "Organisation"}
+ROLE_LABELS = {"opener": N_("Ouverture"), "moderator": N_("Modération"), "speaker": N_("Intervention"),
+               "pitcher": N_("Pitch"), "organiser": N_("Organisation")}
+# The network's name is shown in the interface language by the template (filter 'translated').
 NETWORKS = {"x": "X (Twitter)", "mastodon": "Mastodon", "bluesky": "Bluesky", "linkedin": "LinkedIn",
             "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube", "github": "GitHub",
-            "website": "Site web"}
+            "website": N_("Site web")}
 PROFILE_URLS = {"x": "https://x.com/{}", "bluesky": "https://bsky.app/profile/{}",
                 "linkedin": "https://www.linkedin.com/in/{}", "facebook": "https://www.facebook.com/{}",
                 "instagram": "https://www.instagram.com/{}", "youtube": "https://www.youtube.com/@{}",
@@ -124,19 +127,21 @@ def by_letter(items: list, key) -> list[tuple[str, list]]:
 class Directory:
     """What the directory templates read, computed once per build."""
 
-    def __init__(self, hub, urls):
+    def __init__(self, hub, urls, gettext=str):
+        """gettext: the interface language's (i18n.for_settings), for the labels of kinds,
+        categories and roles; French (the labels as written) by default."""
         self.hub = hub
         self.urls = urls
         self.letters = LETTERS
         self.other = OTHER
-        self.kind_labels = KIND_LABELS
-        self.category_labels = CATEGORY_LABELS
-        self.role_labels = ROLE_LABELS
+        self.kind_labels = {key: gettext(text) for key, text in KIND_LABELS.items()}
+        self.category_labels = {key: gettext(text) for key, text in CATEGORY_LABELS.items()}
+        self.role_labels = {key: gettext(text) for key, text in ROLE_LABELS.items()}
         self.people_letters = by_letter(hub.people, person_key)
         self.actor_letters = by_letter(hub.actors, lambda a: name_key(a.name))
-        self.kinds = self.facets("kind", [(a.kind, label(KIND_LABELS, a.kind)) for a in hub.actors],
+        self.kinds = self.facets("kind", [(a.kind, label(self.kind_labels, a.kind)) for a in hub.actors],
                                  lambda a: [a.kind], order=list(KIND_LABELS))
-        self.categories = self.facets("category", [(c, label(CATEGORY_LABELS, c)) for a in hub.actors
+        self.categories = self.facets("category", [(c, label(self.category_labels, c)) for a in hub.actors
                                                    for c in a.categories],
                                       lambda a: a.categories)
         self.cities = self.facets("city", [(slugify(a.city), a.city) for a in hub.actors if slugify(a.city)],
@@ -148,7 +153,7 @@ class Directory:
         self.category_options = [(f.slug, f.label) for f in self.categories]
         self.city_options = [(f.slug, f.label) for f in self.cities]
         # people filters: only values some person has
-        self.people_roles = [(role, ROLE_LABELS[role]) for role in ROLE_ORDER
+        self.people_roles = [(role, self.role_labels[role]) for role in ROLE_ORDER
                              if any(p.role == role for ps in hub.by_person.values() for p in ps)]
         events = {p.event.slug for ps in hub.by_person.values() for p in ps}
         self.people_events = [(e.slug, e.title) for e in hub.events if e.slug in events]
@@ -213,7 +218,7 @@ class Directory:
 
 
 def pages(hub, urls, settings) -> Iterator[Page]:
-    directory = Directory(hub, urls)
+    directory = Directory(hub, urls, for_settings(settings).gettext)
     common = {"directory": directory, "social_links": social_links, "initials": initials}
     yield Page(urls("people"), "people", common)
     for person in hub.people:

@@ -4,24 +4,30 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..exports import opendata as data
+from ..i18n import N_, for_settings
 from . import Page
 
-TYPE_LABELS = {"string": "texte", "integer": "entier", "date": "date", "datetime": "date et heure",
-               "boolean": "booléen"}
+TYPE_LABELS = {"string": N_("texte"), "integer": N_("entier"), "date": N_("date"),
+               "datetime": N_("date et heure"), "boolean": N_("booléen")}
 
 
 def pages(hub, urls, settings) -> Iterator[Page]:
+    # The tables' descriptions are French in the data package; on the page they are interface
+    # text, in the interface language (the catalog holds them: i18n.python_labels).
+    _ = for_settings(settings).gettext
     where = data.paths(urls)
+    list_note = " " + _(data.LIST_NOTE.strip())
     tables = [{
         "name": table.name,
-        "title": table.title,
-        "description": table.description,
+        "title": _(table.title),
+        "description": _(table.description),
         "rows": len(table.rows),
         "csv": where[f"{table.name}.csv"],
         "json": where[f"{table.name}.json"],
         "primary_key": list(table.primary_key),
-        "fields": [{"name": c.name, "type": TYPE_LABELS.get(c.type, c.type) + (" (liste)" if c.list else ""),
-                    "description": c.description + (data.LIST_NOTE if c.list else ""),
+        "fields": [{"name": c.name,
+                    "type": _(TYPE_LABELS.get(c.type, c.type)) + (_(" (liste)") if c.list else ""),
+                    "description": _(c.description) + (list_note if c.list else ""),
                     "required": c.required} for c in table.columns],
         "foreign_keys": [{"fields": list(fk.fields), "resource": fk.resource, "reference": list(fk.reference)}
                          for fk in table.foreign_keys],

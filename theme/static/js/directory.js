@@ -8,7 +8,8 @@
    order of the two selects ("moderator/journee-2019"), so that choosing a role and an event keeps
    the people who had that role AT that event. Without JavaScript the form stays hidden and
    every entry is listed; on the actors directory the facet links lead to static facet pages,
-   which this script turns into instant filters. */
+   which this script turns into instant filters. The status line's words come from the page, in
+   the interface language (data-one, data-many, data-of on the directory, through gettext). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-directory]");
@@ -23,6 +24,9 @@
   var facetCounts = Array.prototype.slice.call(root.querySelectorAll(".facet-list .count[data-attr]"));
   var one = root.getAttribute("data-one");
   var many = root.getAttribute("data-many");
+  var of = root.getAttribute("data-of") || "{shown} / {total}";
+  var language = document.documentElement.lang || undefined;
+  var plurals = new Intl.PluralRules(language);
 
   function words(item, name) {
     return (item.getAttribute("data-" + name) || "").split(" ").filter(Boolean);
@@ -79,7 +83,7 @@
     return result;
   }
 
-  function plural(n) { return n + " " + (n > 1 ? many : one); }
+  function plural(n) { return n.toLocaleString(language) + " " + (plurals.select(n) === "one" ? one : many); }
 
   function writeUrl() {
     var params = new URLSearchParams(window.location.search);
@@ -130,7 +134,9 @@
       else link.removeAttribute("aria-current");
     });
     var active = selects.some(function (select) { return select.value; });
-    status.textContent = active ? plural(shown) + " sur " + items.length : plural(shown);
+    status.textContent = active
+      ? of.replace("{shown}", plural(shown)).replace("{total}", items.length.toLocaleString(language))
+      : plural(shown);
     writeUrl();
   }
 

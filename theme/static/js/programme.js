@@ -1,11 +1,15 @@
 /* civichub programme: filters, favourites, "now and next", personal .ics.
-   Progressive: the page is complete without this script; it only adds controls. */
+   Progressive: the page is complete without this script; it only adds controls.
+   Its interface strings come with the page, in the interface language (data.text, written by
+   the programme_data macro through gettext): none is written here. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-event]");
   var dataNode = document.getElementById("programme-data");
   if (!root || !dataNode) return;
   var data = JSON.parse(dataNode.textContent);
+  var text = data.text || {};
+  var plurals = new Intl.PluralRules(text.lang || document.documentElement.lang);
   var event = root.getAttribute("data-event");
   var items = Array.prototype.slice.call(document.querySelectorAll("li.session[data-session], td.cell[data-session]"));
   var listItems = items.filter(function (el) { return el.tagName === "LI"; });
@@ -16,11 +20,23 @@
   function titleOf(li) { var h = li.querySelector("h3, .title"); return h ? h.textContent.trim() : ""; }
   function urlOf(li) { var a = li.querySelector("h3 a"); return a ? a.href : ""; }
   function words(el, name) { return (el.getAttribute("data-" + name) || "").split(" ").filter(Boolean); }
-  function el(tag, attrs, text) {
+  function el(tag, attrs, content) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text) node.textContent = text;
+    if (content) node.textContent = content;
     return node;
+  }
+  /* an interface string with its {name} slots filled: say("calendar", {title: "..."}) */
+  function say(key, values) {
+    return String(text[key] || "").replace(/\{(\w+)\}/g, function (slot, name) {
+      return values && name in values ? values[name] : slot;
+    });
+  }
+  /* a count with the plural form of the interface language: [one, other] */
+  function count(key, n) {
+    var forms = text[key] || ["{n}", "{n}"];
+    var form = plurals.select(n) === "one" ? forms[0] : forms[1];
+    return form.replace("{n}", n.toLocaleString(text.lang || undefined));
   }
 
   /* favourites */
@@ -46,7 +62,7 @@
     var id = li.getAttribute("data-session");
     var title = titleOf(li);
     var button = el("button", { type: "button", "class": "fav", "data-session": id,
-      "aria-pressed": String(isFavourite(id)), "aria-label": "Ajouter à mes favoris : " + title }, "☆ Favori");
+      "aria-pressed": String(isFavourite(id)), "aria-label": say("favourite_add", { title: title }) }, say("favourite"));
     button.addEventListener("click", function () { toggleFavourite(id); });
     li.appendChild(button);
   });
@@ -60,7 +76,7 @@
     if (keys.length < 2) return;
     var wrapper = el("label", {}, label);
     var select = el("select", { name: name });
-    select.appendChild(el("option", { value: "" }, "Tous"));
+    select.appendChild(el("option", { value: "" }, say("all")));
     keys.forEach(function (k) { select.appendChild(el("option", { value: k }, options[k])); });
     select.value = params.get(name) || "";
     select.addEventListener("change", function () { syncUrl(); apply(); });
@@ -71,22 +87,22 @@
   var onlyFavourites;
   var favouriteCount;
   if (filterBox) {
-    var form = el("form", { role: "search", "aria-label": "Filtrer le programme" });
+    var form = el("form", { role: "search", "aria-label": say("filter") });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     filterBox.appendChild(form);
     filterBox = form;
-    addSelect("format", "Format", data.formats);
-    addSelect("theme", "Thématique", data.themes);
-    addSelect("room", "Salle", data.rooms);
-    addSelect("lang", "Langue", data.languages);
+    addSelect("format", say("format"), data.formats);
+    addSelect("theme", say("theme"), data.themes);
+    addSelect("room", say("room"), data.rooms);
+    addSelect("lang", say("language"), data.languages);
     var favLabel = el("label", { "class": "inline" });
     onlyFavourites = el("input", { type: "checkbox", name: "favoris" });
     onlyFavourites.checked = params.get("favoris") === "1";
     onlyFavourites.addEventListener("change", function () { syncUrl(); apply(); });
     favLabel.appendChild(onlyFavourites);
-    favLabel.appendChild(document.createTextNode(" Mes favoris seulement"));
+    favLabel.appendChild(document.createTextNode(" " + say("only_favourites")));
     filterBox.appendChild(favLabel);
-    var download = el("button", { type: "button", "class": "download-ics" }, "Télécharger mes favoris (.ics)");
+    var download = el("button", { type: "button", "class": "download-ics" }, say("download"));
     download.addEventListener("click", downloadFavourites);
     filterBox.appendChild(download);
     favouriteCount = el("span", { "class": "fav-count" });
@@ -96,7 +112,7 @@
     filterBox.parentNode.hidden = false;
   }
   function updateFavouriteCount() {
-    if (favouriteCount) favouriteCount.textContent = favourites.length + " favori" + (favourites.length > 1 ? "s" : "");
+    if (favouriteCount) favouriteCount.textContent = count("favourites", favourites.length);
   }
   function syncUrl() {
     var next = new URLSearchParams();
@@ -122,7 +138,7 @@
       item.classList.toggle("is-filtered-out", !ok);
       if (ok && item.tagName === "LI") shown += 1;
     });
-    if (live) live.textContent = shown + " session" + (shown > 1 ? "s" : "") + " affichée" + (shown > 1 ? "s" : "");
+    if (live) live.textContent = count("shown", shown);
   }
 
   /* a personal calendar, built in the browser from the page's own data */
@@ -137,7 +153,7 @@
   function downloadFavourites() {
     var stamp = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//civichub//favourites//FR", "CALSCALE:GREGORIAN",
-      "X-WR-CALNAME:" + icsText(data.title + " — mes favoris")];
+      "X-WR-CALNAME:" + icsText(say("calendar", { title: data.title }))];
     listItems.forEach(function (li) {
       var id = li.getAttribute("data-session");
       if (!isFavourite(id) || !li.getAttribute("data-start")) return;
@@ -150,7 +166,7 @@
     });
     lines.push("END:VCALENDAR");
     var blob = new Blob([lines.map(fold).join("\r\n") + "\r\n"], { type: "text/calendar" });
-    var link = el("a", { href: URL.createObjectURL(blob), download: event + "-favoris.ics" });
+    var link = el("a", { href: URL.createObjectURL(blob), download: say("file", { event: event }) });
     document.body.appendChild(link);
     link.click();
     link.remove();
@@ -177,8 +193,8 @@
       .filter(function (d) { return d > now; }).sort(function (a, b) { return a - b; })[0];
     if (nextStart) upcoming = timed.filter(function (li) { return new Date(li.getAttribute("data-start")).getTime() === nextStart.getTime(); });
     box.textContent = "";
-    box.appendChild(el("h2", {}, "En ce moment et à suivre"));
-    [["En ce moment", current], ["À suivre", upcoming]].forEach(function (pair) {
+    box.appendChild(el("h2", {}, say("now_next")));
+    [[say("now"), current], [say("next"), upcoming]].forEach(function (pair) {
       if (!pair[1].length) return;
       box.appendChild(el("h3", {}, pair[0]));
       var ul = el("ul");

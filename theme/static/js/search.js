@@ -3,7 +3,9 @@
    (data-pagefind-filter="type:..." on each page's <main>) narrows them; the count is announced
    in the status region. The URL keeps the search (?q=...&type=...), so a search can be shared.
    Without JavaScript the form stays hidden and a <noscript> message points to the indexes; when
-   the index cannot be loaded (a copy opened from the disk, file://), a similar message shows. */
+   the index cannot be loaded (a copy opened from the disk, file://), a similar message shows.
+   Its interface strings come from the page, in the interface language (data-text, written by
+   search.html through gettext; {name} marks what the script fills in). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-search]");
@@ -16,13 +18,24 @@
   var list = root.querySelector(".search-results");
   var more = root.querySelector(".search-more");
   var names = JSON.parse(root.getAttribute("data-kinds") || "{}");
+  var text = JSON.parse(root.getAttribute("data-text") || "{}");
+  var language = document.documentElement.lang || undefined;
+  var plurals = new Intl.PluralRules(language);
   var siteRoot = new URL(root.getAttribute("data-root") || "/", window.location.href);
   var PAGE = 10;
   var pagefind = null;
   var current = { results: [], shown: 0, token: 0 };
   var timer = null;
 
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  /* an interface string with its {name} slots filled; a [one, other] pair is chosen by n */
+  function say(key, values) {
+    var message = text[key] || "";
+    if (Array.isArray(message)) message = plurals.select(values.n) === "one" ? message[0] : message[1];
+    return message.replace(/\{(\w+)\}/g, function (slot, name) {
+      if (!(name in values)) return slot;
+      return typeof values[name] === "number" ? values[name].toLocaleString(language) : values[name];
+    });
+  }
 
   function selectedType() {
     var checked = radios.filter(function (r) { return r.checked; })[0];
@@ -153,13 +166,13 @@
       list.textContent = "";
       updateCounts(search.totalFilters && search.totalFilters.type);
       var n = search.results.length;
-      var where = type ? " parmi les " + kindLabel(type).replace(/\s*\(\d+\)$/, "").toLowerCase() : "";
+      var where = type ? say("among", { kind: kindLabel(type).replace(/\s*\([\d\s.,\u00a0\u202f]+\)$/, "").toLowerCase() }) : "";
       status.textContent = n
-        ? plural(n, "résultat", "résultats") + " pour « " + term + " »" + where
-        : "Aucun résultat pour « " + term + " »" + where + ".";
+        ? say("results", { n: n, term: term }) + where
+        : say("none", { term: term }) + where + ".";
       return showMore(token);
     }).catch(function () {
-      if (token === current.token) status.textContent = "La recherche a échoué : rechargez la page.";
+      if (token === current.token) status.textContent = say("failed", {});
     });
   }
 
