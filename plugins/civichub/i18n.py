@@ -23,6 +23,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """N_ for a label whose French also means something else ('Recherche', the category, is
+    'Research', not 'Search'): translated with pgettext(context, message)."""
+    return message
+
+
 class French(gettext.NullTranslations):
     """The interface without a catalog: the message ids are already French. NullTranslations
     knows only the English plural rule; French takes the singular for 0 and 1."""

@@ -9,23 +9,36 @@ from urllib.parse import quote
 
 from ..fields import slugify
 from ..hub import ROLE_ORDER, family_first, name_key
-from ..i18n import N_, for_settings
+from ..i18n import N_, NP_, French, for_settings
 from . import Page
 
-# Labels in French (the message ids); Directory shows them in the interface language.
+# Labels in French (the message ids); Directory shows them in the interface language. The
+# categories have a context of their own ('Recherche' is research there, not the search page).
+CATEGORY = "catégorie"
 KIND_LABELS = {
     "association": N_("Association"), "entreprise": N_("Entreprise"), "startup": N_("Start-up"),
     "institution": N_("Institution"), "collectivite": N_("Collectivité"), "media": N_("Média"),
     "universite": N_("Université"), "collectif": N_("Collectif"), "think-tank": N_("Think tank"),
     "fondation": N_("Fondation"), "syndicat": N_("Syndicat"), "autre": N_("Autre"),
 }
-CATEGORY_LABELS = {
-    "participation": N_("Participation"), "consultation": N_("Consultation"),
-    "budget-participatif": N_("Budget participatif"), "petitions": N_("Pétitions"),
-    "transparence": N_("Transparence"), "open-data": N_("Open data"), "medias": N_("Médias"),
-    "education": N_("Éducation"), "vote": N_("Vote"), "elus": N_("Élus"), "territoires": N_("Territoires"),
-    "mobilisation": N_("Mobilisation"), "financement": N_("Financement"), "recherche": N_("Recherche"),
-    "inclusion": N_("Inclusion"), "legislation": N_("Législation"), "evenements": N_("Événements"),
+CATEGORY_LABELS = {  # the context CATEGORY, written out where pybabel can read it
+    "participation": NP_("catégorie", "Participation"),
+    "consultation": NP_("catégorie", "Consultation"),
+    "budget-participatif": NP_("catégorie", "Budget participatif"),
+    "petitions": NP_("catégorie", "Pétitions"),
+    "transparence": NP_("catégorie", "Transparence"),
+    "open-data": NP_("catégorie", "Open data"),
+    "medias": NP_("catégorie", "Médias"),
+    "education": NP_("catégorie", "Éducation"),
+    "vote": NP_("catégorie", "Vote"),
+    "elus": NP_("catégorie", "Élus"),
+    "territoires": NP_("catégorie", "Territoires"),
+    "mobilisation": NP_("catégorie", "Mobilisation"),
+    "financement": NP_("catégorie", "Financement"),
+    "recherche": NP_("catégorie", "Recherche"),
+    "inclusion": NP_("catégorie", "Inclusion"),
+    "legislation": NP_("catégorie", "Législation"),
+    "evenements": NP_("catégorie", "Événements"),
 }
 ROLE_LABELS = {"opener": N_("Ouverture"), "moderator": N_("Modération"), "speaker": N_("Intervention"),
                "pitcher": N_("Pitch"), "organiser": N_("Organisation")}
@@ -127,15 +140,17 @@ def by_letter(items: list, key) -> list[tuple[str, list]]:
 class Directory:
     """What the directory templates read, computed once per build."""
 
-    def __init__(self, hub, urls, gettext=str):
-        """gettext: the interface language's (i18n.for_settings), for the labels of kinds,
+    def __init__(self, hub, urls, translations=None):
+        """translations: the interface language's (i18n.for_settings), for the labels of kinds,
         categories and roles; French (the labels as written) by default."""
+        translations = translations or French()
+        gettext = translations.gettext
         self.hub = hub
         self.urls = urls
         self.letters = LETTERS
         self.other = OTHER
         self.kind_labels = {key: gettext(text) for key, text in KIND_LABELS.items()}
-        self.category_labels = {key: gettext(text) for key, text in CATEGORY_LABELS.items()}
+        self.category_labels = {key: translations.pgettext(CATEGORY, text) for key, text in CATEGORY_LABELS.items()}
         self.role_labels = {key: gettext(text) for key, text in ROLE_LABELS.items()}
         self.people_letters = by_letter(hub.people, person_key)
         self.actor_letters = by_letter(hub.actors, lambda a: name_key(a.name))
@@ -218,7 +233,7 @@ class Directory:
 
 
 def pages(hub, urls, settings) -> Iterator[Page]:
-    directory = Directory(hub, urls, for_settings(settings).gettext)
+    directory = Directory(hub, urls, for_settings(settings))
     common = {"directory": directory, "social_links": social_links, "initials": initials}
     yield Page(urls("people"), "people", common)
     for person in hub.people:
