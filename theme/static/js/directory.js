@@ -152,7 +152,12 @@
   form.hidden = false;
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  // the reset done here rather than by the browser, so that the list is whole again at once
+  form.addEventListener("reset", function (event) {
+    event.preventDefault();
+    selects.forEach(function (select) { select.value = ""; });
+    apply();
+  });
   facetLinks.forEach(function (link) {
     link.addEventListener("click", function (event) {
       if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
