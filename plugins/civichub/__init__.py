@@ -25,6 +25,9 @@ def initialized(pelican):
     if "jinja2.ext.i18n" not in extensions:
         extensions.append("jinja2.ext.i18n")
     environment["extensions"] = extensions
+    # a build reads each template once: without this, every page's imports and extends stat
+    # their template files again to see whether they changed
+    environment.setdefault("auto_reload", False)
     settings["JINJA_ENVIRONMENT"] = environment
     cache = settings.get("CIVICHUB_CACHE_PATH")
     if cache:  # compiled templates survive between builds: compiling them is a tenth of a build

@@ -105,6 +105,7 @@ def run_check(args) -> int:
 
 def run_build(args) -> int:
     from .build import BuildLocked, build
+    from .output import html_pages
     from .pipeline import BuildFailed
     settings_or_exit(args.settings)
     started = time.perf_counter()
@@ -116,7 +117,7 @@ def run_build(args) -> int:
     except BuildLocked as exc:
         print(f"civichub build: {exc}", file=sys.stderr)
         return 1
-    pages = sum(1 for _ in output.rglob("*.html"))
+    pages = len(html_pages(output))
     print(f"civichub build: {pages} pages in {output} ({time.perf_counter() - started:.2f} s)",
           file=sys.stderr)
     return 0

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
 from . import markup, parallel
 from .exports import feeds, opendata as opendata_files, programme as programme_files
@@ -68,10 +69,18 @@ class HubGenerator(Generator):
             self.write_file(relative, data)
 
     def write_page(self, writer, page: Page) -> None:
+        """Rendered and written here rather than through Pelican's writer, which copies the whole
+        context and creates the page's folder again for every page (a system call per page)."""
+        name = self.urls.file_of(page.url)
         source = next((v.src.file for v in page.values.values() if hasattr(v, "src")), "")
-        writer.write_file(self.urls.file_of(page.url), self.get_template(page.template), self.context,
-                          relative_urls=self.settings.get("RELATIVE_URLS", False),
-                          page_url=page.url, site=self.site, source_file=source, **page.values)
+        values = {"output_file": name, "page_url": page.url, "site": self.site, "source_file": source,
+                  "localsiteurl": None, **page.values}
+        if self.settings.get("RELATIVE_URLS", False):
+            values["SITEURL"] = values["localsiteurl"] = path_to_url(get_relative_path(name))
+        html = self.get_template(page.template).render({**self.context, **values})
+        path = sanitised_join(self.output_path, name)
+        files_of(self.settings, Path(self.output_path)).write(path, html.encode("utf-8"))
+        writer._written_files.add(path)  # so that a post written later to this file is refused
 
     def write_file(self, relative: str, data: bytes) -> None:
         files_of(self.settings, Path(self.output_path)).write(Path(self.output_path) / relative, data)

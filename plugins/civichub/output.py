@@ -112,10 +112,28 @@ def remove_stale(previous: Path, staging: Path, linked: set[str], files: OutputF
              and (staging / relative).exists() and os.path.samefile(staging / relative, previous / relative)]
     for relative in stale:
         (staging / relative).unlink()
-    for folder, dirs, names in os.walk(staging, topdown=False):
-        if folder != str(staging) and not os.listdir(folder):
-            os.rmdir(folder)
+        remove_empty_parents(staging, Path(relative).parent)
     return len(stale)
+
+
+def remove_empty_parents(root: Path, relative: Path) -> None:
+    """A folder emptied by removing stale pages goes too, and so do its parents left empty (only
+    those: walking the whole site would cost a directory listing per page)."""
+    while relative.parts:
+        try:
+            os.rmdir(root / relative)
+        except OSError:  # not empty
+            return
+        relative = relative.parent
+
+
+def html_pages(root: Path) -> list[str]:
+    """The site's .html files, relative to root, sorted (one listing per folder)."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        found += [os.path.normpath(os.path.join(relative, n)) for n in names if n.endswith(".html")]
+    return sorted(path.replace(os.sep, "/") for path in found)
 
 
 def precompressed_copy_of(relative: str, unchanged: set[str]) -> bool:

@@ -8,9 +8,9 @@ EXCLUDED = {"404.html"}
 
 
 def page_urls(output: Path, site_url: str) -> list[str]:
+    from ..output import html_pages
     urls = []
-    for path in sorted(output.rglob("*.html")):
-        relative = path.relative_to(output).as_posix()
+    for relative in html_pages(output):
         if relative in EXCLUDED:
             continue
         if relative == "index.html" or relative.endswith("/index.html"):
