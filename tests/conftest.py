@@ -117,6 +117,20 @@ def sample_site(tmp_path_factory) -> Path:
     return build(ROOT / "pelicanconf.py", output)
 
 
+def build_english_sample(root: Path) -> Path:
+    """The sample hub (content/) built with CIVICHUB_LANGUAGE = "en" under root. A build sets the
+    filters' language for the whole process, so French is put back for the tests that follow."""
+    from civichub import filters
+    from civichub.i18n import French
+    conf = root / "pelicanconf.py"
+    conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+                    + f'\nPATH = {str(ROOT / "content")!r}\nTHEME = {str(ROOT / "theme")!r}\n'
+                    'CIVICHUB_LANGUAGE = "en"\n', encoding="utf-8")
+    site = build(conf, root / "output")
+    filters.use_language("fr", French())
+    return site
+
+
 # -- browser tests: the built sample site served on 127.0.0.1, in Debian's headless Chromium --
 
 CHROMIUM = "/usr/bin/chromium"

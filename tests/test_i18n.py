@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from conftest import ROOT, page_at, plain
+from conftest import ROOT, build_english_sample, page_at, plain
 
 CATALOG = ROOT / "theme" / "translations" / "en" / "LC_MESSAGES" / "civichub.po"
 
@@ -93,7 +93,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from civichub import filters
-from civichub.build import build
 from civichub.i18n import French, extract_labels, python_labels
 
 EVENT = "evenements/journee-civic-tech-2019"
@@ -110,14 +109,7 @@ def french_filters_afterwards():
 @pytest.fixture(scope="module")
 def english_site(tmp_path_factory) -> Path:
     """The sample hub (content/) with CIVICHUB_LANGUAGE = "en", built once for this module."""
-    root = tmp_path_factory.mktemp("english")
-    conf = root / "pelicanconf.py"
-    conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8")
-                    + f'\nPATH = {str(ROOT / "content")!r}\nTHEME = {str(ROOT / "theme")!r}\n'
-                    'CIVICHUB_LANGUAGE = "en"\n', encoding="utf-8")
-    site = build(conf, root / "output")
-    filters.use_language("fr", French())
-    return site
+    return build_english_sample(tmp_path_factory.mktemp("english"))
 
 
 def parsed(site: Path, url: str) -> BeautifulSoup:

@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from civichub import filters, search
-from civichub.build import build
-from civichub.i18n import French
-from conftest import QuietHandler
+from civichub import search
+from conftest import QuietHandler, build_english_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT = "/evenements/journee-civic-tech-2019/"
@@ -25,13 +23,7 @@ PAGES = {"home": "/", "event": EVENT, "programme": EVENT + "programme/", "people
 @pytest.fixture(scope="module")
 def english_url(tmp_path_factory):
     """The sample hub built with CIVICHUB_LANGUAGE = "en", served on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("english-served")
-    conf = root / "pelicanconf.py"
-    conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8")
-                    + f'\nPATH = {str(ROOT / "content")!r}\nTHEME = {str(ROOT / "theme")!r}\n'
-                    'CIVICHUB_LANGUAGE = "en"\n', encoding="utf-8")
-    site = build(conf, root / "output")
-    filters.use_language("fr", French())  # the next tests of this process expect French
+    site = build_english_sample(tmp_path_factory.mktemp("english-served"))
     if not (site / "pagefind" / "pagefind.js").exists():
         try:
             search.index_site(site)
