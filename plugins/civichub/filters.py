@@ -267,9 +267,7 @@ def typo(value, lang: str = "fr"):
 def lang_attr(content_lang) -> Markup:
     """' lang="fr"' on content whose language is not the interface's, when the interface is not
     French (a French interface's <html lang> already follows the page's content language)."""
-    if not _english() or not content_lang or str(content_lang) == LANGUAGE:
-        return Markup("")
-    return Markup(' lang="%s"') % content_lang
+    return lang_mark(content_lang) if _english() else Markup("")
 
 
 def lang_mark(content_lang, around="fr") -> Markup:

@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from .. import markup
-from ..i18n import N_, for_settings
+from ..i18n import N_, French, for_settings
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -48,12 +48,15 @@ DEFAULT_TIMEZONE = "Europe/Paris"
 ROUNDUP_TITLE = N_("Les liens CivicTech de la semaine #%(number)s")  # a roundup without a title
 
 
+_FRENCH = French()  # the message ids as they are, French plurals
+
+
 @dataclass(frozen=True)
 class Words:
     """The interface language's words: gettext, ngettext and the language's code."""
 
-    gettext: object = str
-    ngettext: object = lambda one, many, n: one if n < 2 else many
+    gettext: object = _FRENCH.gettext
+    ngettext: object = _FRENCH.ngettext
     language: str = "fr"
 
     def label(self, text: str, around: str) -> str:
