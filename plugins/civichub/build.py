@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from . import incremental
 from .output import OutputFiles, link_previous, relink_unchanged, remove_stale
 from .pipeline import BuildFailed
 
@@ -51,23 +52,29 @@ def read_settings(settings_file: Path, overrides: dict | None = None) -> dict:
     return pelican_read_settings(str(settings_file), override=overrides or {})
 
 
-def build(settings_file: Path, output: Path | None = None, overrides: dict | None = None) -> Path:
-    """Build the site; returns the output folder. Raises BuildFailed and leaves output/ untouched."""
+def build(settings_file: Path, output: Path | None = None, overrides: dict | None = None,
+          full: bool = False) -> Path:
+    """Build the site; returns the output folder. Raises BuildFailed and leaves output/ untouched.
+    Pages and files whose inputs did not change since the previous build are kept as they are
+    (incremental.py), unless full is true."""
     from pelican import Pelican
 
     settings = read_settings(settings_file, overrides)
     output = Path(output or settings["OUTPUT_PATH"]).resolve()
+    record = incremental.record_path(settings)
     with build_lock(output):
         remove_leftovers(output)
         staging = output.parent / f".{output.name}.new-{os.getpid()}"
         counter = ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
+            previous = None if full else incremental.read_record(record, output)
             files = OutputFiles(staging)
-            linked = link_previous(output, staging, fresh_folders(settings))
+            linked = files.inherited = link_previous(output, staging, fresh_folders(settings))
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
                                                      "DELETE_OUTPUT_DIRECTORY": False,
-                                                     "CIVICHUB_OUTPUT_FILES": files})
+                                                     "CIVICHUB_OUTPUT_FILES": files,
+                                                     "CIVICHUB_PREVIOUS_BUILD": previous})
             try:
                 Pelican(settings).run()
             except OSError as exc:  # disk full, permissions: the site stays as it was
@@ -83,7 +90,9 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
             if settings.get("CIVICHUB_PRECOMPRESS"):
                 from .compress import precompress
                 precompress(staging, files)
+            incremental.write_record(record, output, None)  # this site is no longer the old record's
             swap_in(staging, output)
+            incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("content", nargs="?", type=Path, help="content folder (default: PATH setting)")
     build = commands.add_parser("build", help="check, then build the site into output/")
     build.add_argument("-o", "--output", type=Path, help="output folder (default: OUTPUT_PATH)")
+    build.add_argument("--full", action="store_true",
+                       help="make every page and file again, even those whose inputs did not change")
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     serve.add_argument("-p", "--port", type=int, default=8000)
     serve.add_argument("-b", "--bind", default="127.0.0.1")
@@ -110,7 +112,7 @@ def run_build(args) -> int:
     settings_or_exit(args.settings)
     started = time.perf_counter()
     try:
-        output = build(args.settings, args.output)
+        output = build(args.settings, args.output, full=args.full)
     except BuildFailed as exc:
         print(f"civichub build: failed ({exc}); the previous site was left as it was", file=sys.stderr)
         return 1

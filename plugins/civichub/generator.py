@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from . import markup, parallel
+from . import incremental, markup, parallel
 from .exports import feeds, opendata as opendata_files, programme as programme_files
 from .hub import Hub
+from .incremental import BuildRecord, Made
 from .jsonld import JsonLd
+from .model import note_prose_reads, prose_reads
 from .pages import Page, directory, opendata, programme, roundups, search as search_pages, site
 from .output import files_of
 from .pipeline import build_hub, load_and_check
@@ -26,8 +30,10 @@ log = logging.getLogger("civichub")
 
 # The areas of the site, each in its own module: pages (rendered through templates) and files.
 PAGE_SETS = (site, programme, directory, roundups, opendata, search_pages)
-EXPORTS = (programme_files.event_files, programme_files.person_files, feeds.files, opendata_files.files)
-PAGES_PER_JOB = 50  # small enough to even out the processes' loads, big enough to cost nothing
+# Export files made one by one (each its own unit), and exports whose files are made together.
+FILE_EXPORTS = (programme_files.event_files, programme_files.person_files)
+WHOLE_EXPORTS = (feeds.files, opendata_files.files)
+UNITS_PER_JOB = 50  # small enough to even out the processes' loads, big enough to cost nothing
 
 
 class HubGenerator(Generator):
@@ -46,29 +52,73 @@ class HubGenerator(Generator):
         self.context["site_nav"] = RenderedOnce(self.get_template("nav"), self.context)
 
     def generate_output(self, writer) -> None:
-        """Every page and export file, shared out between the CPUs (CIVICHUB_JOBS, default all)."""
-        pages = [page for module in PAGE_SETS for page in module.pages(self.hub, self.urls, self.settings)]
-        for name in sorted({page.template for page in pages}):
-            self.get_template(name)  # compiled once, here, before the work is shared out
-        posts = self.context.get("articles", [])  # Pelican's posts, read before any output is written
-        # the export modules are the longest jobs: first, so that the page chunks even out the end
-        jobs = [partial(self.write_files, export, posts) for export in EXPORTS]
-        jobs += [partial(self.write_pages, writer, pages[i:i + PAGES_PER_JOB])
-                 for i in range(0, len(pages), PAGES_PER_JOB)]
+        """Every page and export file whose inputs changed since the previous build (all of them
+        on a first build: incremental.py), shared out between the CPUs (CIVICHUB_JOBS, default all)."""
         files = files_of(self.settings, Path(self.output_path))
+        posts = self.context.get("articles", [])  # Pelican's posts, read before any output is written
+        units = self.units(writer, posts)
+        inputs = incremental.inputs_of(self.hub, self.settings, self.context)
+        plan = incremental.Plan(self.settings.get("CIVICHUB_PREVIOUS_BUILD"), inputs, files.inherited)
+        self.made: dict[str, Made] = {}
+        kept: dict[str, Made] = {}
+        to_make = []
+        for unit in units:
+            previous = plan.kept(unit.key)
+            if previous:
+                kept[unit.key] = previous
+                self.claim(writer, files, previous.outputs)
+            else:
+                to_make.append(unit)
+        for name in sorted(self.templates) if to_make else ():
+            self.get_template(name)  # compiled once, here, before the work is shared out
+        # the whole exports are the longest jobs: first, so that the chunks even out the end
+        whole = [unit for unit in to_make if unit.key.startswith(WHOLE_PREFIX)]
+        rest = [unit for unit in to_make if not unit.key.startswith(WHOLE_PREFIX)]
+        jobs = [partial(self.make_units, [unit]) for unit in whole]
+        jobs += [partial(self.make_units, rest[i:i + UNITS_PER_JOB]) for i in range(0, len(rest), UNITS_PER_JOB)]
         processes = self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
-        for summary in parallel.share_out(jobs, processes, partial(written_by, writer, files)):
-            merge_written(writer, files, summary)
+        for summary in parallel.share_out(jobs, processes, partial(written_by, writer, files, self.made)):
+            merge_written(writer, files, self.made, summary)
+        log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(units),
+                  "full build" if plan.full else f"free text changed in {len(plan.changed)} file(s)")
+        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(inputs, {**kept, **self.made})
 
-    def write_pages(self, writer, pages: list[Page]) -> None:
-        for page in pages:
-            self.write_page(writer, page)
+    def units(self, writer, posts) -> list[Unit]:
+        """Every page and export unit. What a page set or an export reads of free text while
+        listing its pages or files counts for each of them."""
+        units, self.templates = [], set()
+        for module in PAGE_SETS:
+            with prose_reads() as listing:
+                pages = list(module.pages(self.hub, self.urls, self.settings))
+            self.templates |= {page.template for page in pages}
+            units += [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page),
+                           frozenset(listing)) for page in pages]
+        for export in FILE_EXPORTS:
+            with prose_reads() as listing:
+                found = list(export(self.hub, self.site, posts, self.settings))
+            units += [Unit(relative, partial(self.write_file, relative, make), frozenset(listing))
+                      for relative, make in found]
+        units += [Unit(f"{WHOLE_PREFIX}{export.__module__}.{export.__name__}",
+                       partial(self.write_files, export, posts)) for export in WHOLE_EXPORTS]
+        return units
 
-    def write_files(self, export, posts) -> None:
+    def make_units(self, units: list[Unit]) -> None:
+        for unit in units:
+            reads, outputs = incremental.reads_of(unit.make)
+            self.made[unit.key] = Made(reads | unit.listing_reads, outputs)
+
+    def claim(self, writer, files, outputs: tuple[str, ...]) -> None:
+        """A file kept from the previous build is this build's too: neither stale nor free."""
+        files.unchanged.update(outputs)
+        writer._written_files.update(sanitised_join(self.output_path, name) for name in outputs)
+
+    def write_files(self, export, posts) -> list[str]:
+        written = []
         for relative, data in export(self.hub, self.site, posts, self.settings):
-            self.write_file(relative, data)
+            written += self.write_file(relative, data)
+        return written
 
-    def write_page(self, writer, page: Page) -> None:
+    def write_page(self, writer, page: Page) -> list[str]:
         """Rendered and written here rather than through Pelican's writer, which copies the whole
         context and creates the page's folder again for every page (a system call per page)."""
         name = self.urls.file_of(page.url)
@@ -81,22 +131,38 @@ class HubGenerator(Generator):
         path = sanitised_join(self.output_path, name)
         files_of(self.settings, Path(self.output_path)).write(path, html.encode("utf-8"))
         writer._written_files.add(path)  # so that a post written later to this file is refused
+        return [os.path.normpath(name)]
 
-    def write_file(self, relative: str, data: bytes) -> None:
-        files_of(self.settings, Path(self.output_path)).write(Path(self.output_path) / relative, data)
-
-
-def written_by(writer, files) -> tuple[set[str], ...]:
-    """What a worker process wrote: Pelican's record of written files and civichub's."""
-    return writer._written_files, writer._overridden_files, files.unchanged, files.replaced
+    def write_file(self, relative: str, data: bytes | Callable[[], bytes]) -> list[str]:
+        content = data() if callable(data) else data
+        files_of(self.settings, Path(self.output_path)).write(Path(self.output_path) / relative, content)
+        return [os.path.normpath(relative)]
 
 
-def merge_written(writer, files, summary: tuple[set[str], ...]) -> None:
-    written, overridden, unchanged, replaced = summary
+WHOLE_PREFIX = "exports:"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A page, or export files made together: made again only when what it read changed."""
+    key: str  # the page's output file, or WHOLE_PREFIX and the export's name
+    make: Callable[[], list[str]]  # writes the unit's files, returns their names
+    listing_reads: frozenset[str] = frozenset()  # free text read to list it among the others
+
+
+def written_by(writer, files, made: dict[str, Made]) -> tuple:
+    """What a worker process wrote: Pelican's record of written files and civichub's, and what
+    each of its units read and wrote."""
+    return writer._written_files, writer._overridden_files, files.unchanged, files.replaced, made
+
+
+def merge_written(writer, files, made: dict[str, Made], summary: tuple) -> None:
+    written, overridden, unchanged, replaced, made_there = summary
     writer._written_files |= written
     writer._overridden_files |= overridden
     files.unchanged |= unchanged
     files.replaced |= replaced
+    made.update(made_there)
 
 
 class RenderedOnce:
@@ -105,12 +171,16 @@ class RenderedOnce:
 
     def __init__(self, template, context: dict):
         self.template, self.context = template, context
-        self.rendered: dict[str, Markup] = {}
+        self.rendered: dict[str, tuple[Markup, set[str]]] = {}
 
     def __call__(self, site_url: str) -> Markup:
         if site_url not in self.rendered:
-            self.rendered[site_url] = Markup(self.template.render({**self.context, "SITEURL": site_url}))
-        return self.rendered[site_url]
+            with prose_reads() as reads:
+                html = Markup(self.template.render({**self.context, "SITEURL": site_url}))
+            self.rendered[site_url] = (html, reads)
+        html, reads = self.rendered[site_url]
+        note_prose_reads(reads)  # every page that shows it depends on what it read
+        return html
 
 
 class EditLinks:

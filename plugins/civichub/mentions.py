@@ -44,7 +44,27 @@ MIN_ACRONYM = 3  # characters of an acronym ('OGP', 'D21')
 
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(APOSTROPHES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if BEYOND_BMP.search(decomposed):  # (the pattern below lists the marks of the first plane)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return COMBINING.sub("", decomposed)  # a C loop, where the line above is a Python one
+
+
+def combining_marks() -> re.Pattern:
+    """Every combining mark of Unicode's first plane, as a character class."""
+    ranges, start, previous = [], None, None
+    for code in range(0x300, 0x10000):
+        if unicodedata.combining(chr(code)):
+            if start is None or code != previous + 1:
+                if start is not None:
+                    ranges.append((start, previous))
+                start = code
+            previous = code
+    ranges.append((start, previous))
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
+
+
+COMBINING = combining_marks()
+BEYOND_BMP = re.compile("[\\U00010000-\\U0010ffff]")
 
 
 def tokens(text: str) -> list[str]:

@@ -1,9 +1,10 @@
 """The hub's records: small typed dataclasses, each remembering where its values came from."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from .fields import Ref
 from .problems import Pos
@@ -30,12 +31,72 @@ class Source:
         return self.positions.get("", Pos(self.file))
 
 
+# -- free text read while a page is made (incremental builds) -------------------------------------
+
+_reading: set[str] | None = None
+
+
+@contextmanager
+def prose_reads() -> Iterator[set[str]]:
+    """The files whose free text (a record's PROSE fields) is read inside the block. An
+    incremental build makes a page again only when the free text of one of these files changed;
+    any other change to the content is seen by comparing the rest of the records (incremental.py)."""
+    global _reading
+    outer, _reading = _reading, set()
+    try:
+        yield _reading
+    finally:
+        files, _reading = _reading, outer
+        if outer is not None:
+            outer |= files
+
+
+def note_prose_reads(files: Iterable[str]) -> None:
+    """For a cache that hands out something made from free text earlier: what it read counts again."""
+    if _reading is not None:
+        _reading.update(files)
+
+
+def prose(*names: str, file_of: Callable[[object], str] = lambda record: record.src.file):
+    """Class decorator: reading these fields notes the record's file while prose_reads() is on."""
+    def track(cls):
+        for name in names:
+            slot = cls.__dict__[name]  # the slot's own descriptor keeps the value
+
+            def read(record, slot=slot):
+                if _reading is not None:
+                    _reading.add(file_of(record))
+                return slot.__get__(record, cls)
+            setattr(cls, name, property(read, slot.__set__, doc=f"{name} (free text)"))
+        cls.PROSE, cls.PROSE_FILE = names, staticmethod(file_of)
+        cls.__eq__ = unnoted(cls.__eq__)
+        return cls
+    return track
+
+
+def unnoted(compare):
+    """Comparing two records (`person in people`) is not reading their text for a page."""
+    def quietly(a, b):
+        global _reading
+        outer, _reading = _reading, None
+        try:
+            return compare(a, b)
+        finally:
+            _reading = outer
+    return quietly
+
+
+def _file_of_pos(record) -> str:
+    return record.pos.file
+
+
 @dataclass(frozen=True, slots=True)
 class Affiliation:
     actor: Ref
     role: str = ""
 
 
+@prose("description")
 @dataclass(slots=True)
 class Actor:
     slug: str
@@ -54,6 +115,7 @@ class Actor:
         return iter(())
 
 
+@prose("bio")
 @dataclass(slots=True)
 class Person:
     slug: str
@@ -92,6 +154,7 @@ class Theme:
     description: str = ""
 
 
+@prose("description")
 @dataclass(slots=True)
 class Event:
     slug: str
@@ -128,6 +191,7 @@ class Participant:
     project: str = ""
 
 
+@prose("description")
 @dataclass(slots=True)
 class Session:
     event: str
@@ -165,6 +229,7 @@ class Session:
         yield from self.actors
 
 
+@prose("title", "excerpt", file_of=_file_of_pos)
 @dataclass(slots=True)
 class Link:
     title: str
@@ -188,6 +253,7 @@ class Section:
     links: list[Link]
 
 
+@prose("intro")
 @dataclass(slots=True)
 class Roundup:
     slug: str
@@ -217,6 +283,7 @@ class Roundup:
             yield from link.not_people
 
 
+@prose("text", file_of=_file_of_pos)
 @dataclass(slots=True)
 class TimelineEntry:
     year: int

@@ -18,6 +18,7 @@ class OutputFiles:
         self.unchanged: set[str] = set()
         self.replaced: set[str] = set()
         self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
+        self.inherited: set[str] = set()  # the previous site's files, linked in before the build
 
     def write(self, path: Path | str, data: bytes) -> bool:
         """Write data at path unless the file already holds exactly these bytes; True if written."""

@@ -7,11 +7,14 @@ from xml.sax.saxutils import escape
 EXCLUDED = {"404.html"}
 
 
-def page_urls(output: Path, site_url: str) -> list[str]:
+def page_urls(output: Path, site_url: str, files=None) -> list[str]:
+    """Every page on disk, but those left from the previous site that this build did not make
+    (build.py removes them once the build is over)."""
     from ..output import html_pages
+    stale = files.inherited - files.unchanged - files.replaced if files is not None else set()
     urls = []
     for relative in html_pages(output):
-        if relative in EXCLUDED:
+        if relative in EXCLUDED or relative in stale:
             continue
         if relative == "index.html" or relative.endswith("/index.html"):
             relative = relative[: -len("index.html")]
@@ -22,7 +25,7 @@ def page_urls(output: Path, site_url: str) -> list[str]:
 def write_sitemap(output: Path, site_url: str, files=None) -> Path:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in page_urls(output, site_url)]
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in page_urls(output, site_url, files)]
     lines.append("</urlset>")
     target = output / "sitemap.xml"
     data = ("\n".join(lines) + "\n").encode("utf-8")

@@ -83,10 +83,13 @@ def grouped(roundups: list[Roundup], labels) -> list[Group]:
 def by_tag(roundups: list[Roundup]) -> list[Group]:
     """Tags of roundups and of links: each tag's page lists both."""
     tags = {g.slug: g for g in grouped(roundups, lambda link: link.tags)}
+    # which roundups each group holds, by identity: comparing Roundup records field by field is slow
+    listed = {(group.slug, id(roundup)) for group in tags.values() for roundup in group.roundups}
     for roundup in roundups:
         for tag in dict.fromkeys(roundup.tags):
             group = tags.setdefault(label_slug(tag), Group(label_slug(tag), tag))
-            if roundup not in group.roundups:
+            if (group.slug, id(roundup)) not in listed:
+                listed.add((group.slug, id(roundup)))
                 group.roundups.append(roundup)
     for group in tags.values():
         group.roundups.sort(key=lambda r: r.number, reverse=True)

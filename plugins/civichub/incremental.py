@@ -1,0 +1,286 @@
+"""Incremental builds: what the previous build made from what, so that the next one makes again
+only the pages and export files whose inputs changed, and keeps the others as they are.
+
+A build's inputs are split three ways, and each part is compared with the previous build's:
+- the environment: settings, theme, civichub's code and libraries, Pelican's own sources (posts,
+  pages, static files), the date. Any change: everything is made again.
+- the structure: every field of every record except free text, in load order, and the mentions
+  found in free text. Any change: everything is made again (a new name moves a person in every
+  list, a new affiliation adds a line to an actor's page; tracking who reads what from which
+  list would be fragile, and such edits are rarer than fixing a sentence).
+- free text (the PROSE fields of model.py), digested file by file. Each page and export unit
+  records the files whose free text it read (model.prose_reads); it is made again only when the
+  free text of one of them changed.
+The record is kept in CIVICHUB_CACHE_PATH, valid for one output folder as it was left by the build
+that wrote the record (build.py checks the folder's identity); anything else means a full build."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import metadata
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .fields import Ref
+from .model import Source
+from .problems import Pos
+
+RECORD_VERSION = 1
+RECORD_NAME = "build-record.pickle"
+# settings that differ between two builds of the same site: the staging folder, objects of the run
+VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "CIVICHUB_OUTPUT_FILES", "CIVICHUB_HUB",
+                               "CIVICHUB_PREVIOUS_BUILD", "CIVICHUB_BUILD_RECORD"})
+LIBRARIES = ("pelican", "Jinja2", "Markdown", "MarkupSafe", "babel", "icalendar", "nh3", "PyYAML", "lxml")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    environment: str
+    structure: str
+    prose: dict[str, str]  # content file -> digest of its free text
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """One page or export unit of a build: the files whose free text it read, the files it wrote."""
+    reads: frozenset[str]
+    outputs: tuple[str, ...]
+
+
+@dataclass
+class BuildRecord:
+    inputs: Inputs
+    made: dict[str, Made] = field(default_factory=dict)  # unit key -> what it read and wrote
+    version: int = RECORD_VERSION
+
+
+class Plan:
+    """Which units this build makes: all of them, or those that read changed free text."""
+
+    def __init__(self, previous: BuildRecord | None, inputs: Inputs, inherited: set[str]):
+        self.previous = previous
+        self.inherited = inherited  # files of the previous site, linked into this build's folder
+        self.changed = changed_prose(previous, inputs)  # None: everything is to be made
+
+    @property
+    def full(self) -> bool:
+        return self.changed is None
+
+    def kept(self, key: str) -> Made | None:
+        """What the previous build made for this unit, when it can stay as it is."""
+        if self.changed is None:
+            return None
+        made = self.previous.made.get(key)
+        if made is None or not made.reads.isdisjoint(self.changed):
+            return None
+        return made if all(output in self.inherited for output in made.outputs) else None
+
+
+def changed_prose(previous: BuildRecord | None, inputs: Inputs) -> set[str] | None:
+    """The files whose free text changed, or None when everything has to be made again."""
+    if previous is None or previous.version != RECORD_VERSION:
+        return None
+    old = previous.inputs
+    if old.environment != inputs.environment or old.structure != inputs.structure \
+            or old.prose.keys() != inputs.prose.keys():
+        return None
+    return {name for name, digest in inputs.prose.items() if old.prose[name] != digest}
+
+
+# -- the inputs -----------------------------------------------------------------------------------
+
+def inputs_of(hub, settings: dict, context: dict) -> Inputs:
+    structure, prose = content_digests(hub)
+    return Inputs(environment=environment_digest(settings, context), structure=structure, prose=prose)
+
+
+def content_digests(hub) -> tuple[str, dict[str, str]]:
+    """(digest of the structure, {file: digest of its free text})."""
+    content = hub.content
+    texts: dict[str, list] = defaultdict(list)
+    records = [*content.actors.values(), *content.people.values(), *content.events.values(),
+               *content.sessions, *content.roundups, *content.timeline, *content.posts]
+    structure = [shape(record, texts) for record in records]
+    structure.append((shape(content.declared, texts), content.files, mention_shape(hub)))
+    return digest(repr(structure)), {name: digest(repr(values)) for name, values in texts.items()}
+
+
+def shape(value: Any, texts: dict[str, list]) -> Any:
+    """A value as plain, comparable data without its free text (moved to texts[file]) and
+    without source positions (they only serve messages)."""
+    if value is None or isinstance(value, (str, int, float, date, time)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(shape(item, texts) for item in value)
+    if isinstance(value, dict):
+        return tuple((key, shape(item, texts)) for key, item in value.items())
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(value))
+    if isinstance(value, Ref):
+        return ("ref", value.kind, value.id)
+    if isinstance(value, Source):
+        return ("src", value.file, value.prefix)
+    if isinstance(value, Pos):
+        return None
+    if dataclasses.is_dataclass(value):
+        free = getattr(type(value), "PROSE", ())
+        if free:
+            texts[type(value).PROSE_FILE(value)].append(tuple(getattr(value, name) for name in free))
+        return (type(value).__name__, *(shape(getattr(value, name), texts)
+                                        for name in field_names(type(value)) if name not in free))
+    raise TypeError(f"incremental.shape: cannot compare a {type(value).__name__}")
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return _FIELDS[cls]
+
+
+def mention_shape(hub) -> tuple:
+    """Mentions found in free text change lists on actors' and people's pages: structure."""
+    links = tuple((slug, tuple((m.roundup.slug, m.link.path, m.detected) for m in mentions))
+                  for index in (hub.actor_mentions, hub.person_mentions)
+                  for slug, mentions in sorted(index.items()))
+    posts = tuple((slug, tuple(post.slug for post in found))
+                  for index in (hub.actor_posts, hub.person_posts) for slug, found in sorted(index.items()))
+    return links, posts
+
+
+def environment_digest(settings: dict, context: dict) -> str:
+    """Everything but the hub's content that pages and exports are made from."""
+    parts = [plain({k: v for k, v in sorted(settings.items()) if k not in VOLATILE_SETTINGS}),
+             sys.version, os.getcwd(), str(context.get("today")), os.environ.get("SOURCE_DATE_EPOCH", ""),
+             [(name, library_version(name)) for name in LIBRARIES]]
+    hasher = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16)
+    code = Path(__file__).parent
+    for folder in (code, Path(settings.get("THEME", "")) if settings.get("THEME") else None):
+        for path in files_under(folder):
+            hasher.update(path.encode("utf-8", "surrogateescape"))
+            hasher.update(Path(path).read_bytes())
+    for path in pelican_sources(context):
+        hasher.update(path.encode("utf-8", "surrogateescape"))
+        hasher.update(Path(path).read_bytes())
+    content = Path(settings.get("PATH", "content"))
+    for static in settings.get("STATIC_PATHS", []):
+        for path in files_under(content / static):  # pages may name an image's size or format
+            info = os.stat(path)
+            hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+def library_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def pelican_sources(context: dict) -> list[str]:
+    """The files Pelican read itself (posts and pages, drafts and translations included)."""
+    found = set()
+    for key in ("articles", "drafts", "pages", "hidden_pages", "draft_pages"):
+        for item in context.get(key) or []:
+            for version in [item, *getattr(item, "translations", [])]:
+                if getattr(version, "source_path", None):
+                    found.add(version.source_path)
+    return sorted(found)
+
+
+def files_under(folder: Path | None) -> list[str]:
+    if folder is None or not folder.is_dir():
+        return []
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        found += [os.path.join(root, name) for name in sorted(names) if not name.endswith(".pyc")]
+    return found
+
+
+def plain(value: Any) -> Any:
+    """Settings as data that compares equal between runs (a function becomes its name)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return [(str(key), plain(item)) for key, item in value.items()]
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(plain(item)) for item in value)
+    text = repr(value)
+    if " at 0x" not in text:  # a date, a path: its value
+        return text
+    name = getattr(value, "__qualname__", None) or type(value).__qualname__
+    return f"<{getattr(value, '__module__', '')}.{name}>"
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+# -- the record on disk ---------------------------------------------------------------------------
+
+def record_path(settings: dict) -> Path | None:
+    cache = settings.get("CIVICHUB_CACHE_PATH")
+    return Path(settings["PATH"]).parent / cache / RECORD_NAME if cache else None
+
+
+def folder_identity(folder: Path) -> tuple[int, int, int] | None:
+    """Which folder this is, as the build that swapped it in left it (a new folder, a folder
+    that gained or lost an entry since: another identity)."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_ctime_ns
+
+
+def read_record(path: Path | None, output: Path) -> BuildRecord | None:
+    """The previous build's record, if it describes output as it is now."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            saved = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - an old or damaged cache only costs a full build
+        return None
+    if not isinstance(saved, dict) or saved.get("output") != str(output) \
+            or saved.get("identity") != folder_identity(output):
+        return None
+    record = saved.get("record")
+    return record if isinstance(record, BuildRecord) and record.version == RECORD_VERSION else None
+
+
+def write_record(path: Path | None, output: Path, record: BuildRecord | None) -> None:
+    """Saved once the new site is in place; a failed write only costs the next build its speed."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if record is None:
+            path.unlink(missing_ok=True)
+            return
+        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        with open(temporary, "wb") as handle:
+            pickle.dump({"output": str(output), "identity": folder_identity(output), "record": record},
+                        handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def reads_of(make: Callable[[], Iterable[str]]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Run make() (which returns the files it wrote) while noting the free text it reads."""
+    from .model import prose_reads
+    with prose_reads() as files:
+        outputs = tuple(make())
+    return frozenset(files), outputs

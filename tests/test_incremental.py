@@ -1,0 +1,191 @@
+"""Incremental builds: after any edit, the site a build leaves is byte for byte the site a full
+build of the same content makes, and an edit of free text rewrites only the pages that show it."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from civichub import incremental
+from civichub.build import build
+from civichub.model import Person, Source, prose_reads
+
+from conftest import ROOT
+
+SKIP = ("pagefind",)  # the search index: Pagefind's own files, rebuilt when a page changes
+
+
+def tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file of a site: (inode, bytes)."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and relative.split("/")[0] not in SKIP:
+            found[relative] = (path.stat().st_ino, path.read_bytes())
+    return found
+
+
+def rewritten(before: dict, after: dict) -> set[str]:
+    """Files created, deleted or given a new inode (written again) between two builds."""
+    return {name for name in before.keys() | after.keys()
+            if name not in before or name not in after or before[name][0] != after[name][0]}
+
+
+def differences(one: dict, other: dict) -> list[str]:
+    return sorted(name for name in one.keys() | other.keys()
+                  if name not in one or name not in other or one[name][1] != other[name][1])
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    """The sample hub in a folder of its own, built once (a full build, which leaves a record)."""
+    root = tmp_path_factory.mktemp("incremental")
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, root / name)
+    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    (root / "pelicanconf.py").write_text(settings + "\nCIVICHUB_SEARCH = False\n", encoding="utf-8")
+    build(root / "pelicanconf.py", root / "output")
+    return root
+
+
+@pytest.fixture
+def hub(sample, tmp_path) -> Path:
+    """A copy of the built sample hub, output and build record included, for one test to edit."""
+    root = tmp_path / "hub"
+    shutil.copytree(sample, root, symlinks=True)
+    # the record names the output folder and its identity: point it at the copy
+    record_file = root / ".cache" / incremental.RECORD_NAME
+    saved = pickle.loads(record_file.read_bytes())
+    incremental.write_record(record_file, root / "output", saved["record"])
+    return root
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / "content" / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{relative} no longer holds {old!r}: update the test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def rebuild_and_compare(root: Path) -> tuple[set[str], dict]:
+    """Build incrementally, then fully into another folder: the two sites must be the same.
+    Returns the files the incremental build wrote, and its site."""
+    before = tree(root / "output")
+    build(root / "pelicanconf.py", root / "output")
+    after = tree(root / "output")
+    build(root / "pelicanconf.py", root / "full", full=True)
+    assert differences(after, tree(root / "full")) == []
+    return rewritten(before, after), after
+
+
+FREE_TEXT_EDITS = {
+    "a person's bio": ("people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL",
+                       "personnes/alex-roy/index.html"),
+    "an actor's description": ("actors/cap-collectif.yaml", "description: Start-up", "description: Jeune pousse",
+                               "acteurs/cap-collectif/index.html"),
+    "a session's description": ("events/journee-civic-tech-2019/sessions.yaml", "Table ronde de bilan",
+                                "Grande table ronde de bilan", None),
+    "a roundup's link excerpt": ("roundups/2016-07-18-24.md", "Portrait de jeunes start-up",
+                                 "Portrait de quatre jeunes start-up", None),
+}
+
+
+@pytest.mark.parametrize("name", FREE_TEXT_EDITS)
+def test_a_free_text_edit_rewrites_only_what_shows_it(hub, name):
+    relative, old, new, page = FREE_TEXT_EDITS[name]
+    edit(hub, relative, old, new)
+    written, site = rebuild_and_compare(hub)
+    pages = {p for p in written if p.endswith(".html")}
+    assert pages, "the edited text shows on no page"
+    assert page is None or page in pages
+    all_pages = [p for p in site if p.endswith(".html")]
+    assert len(pages) < len(all_pages) / 4, f"{len(pages)} of {len(all_pages)} pages rewritten"
+
+
+STRUCTURE_EDITS = {
+    "a person's name": ("people/alex-roy.yaml", "name: Alex Roy", "name: Alexandre Roy"),
+    "a new affiliation": ("people/alex-roy.yaml", "- dreal-bourgogne-franche-comte",
+                          "- dreal-bourgogne-franche-comte\n- cap-collectif"),
+    "a session's time": ("events/journee-civic-tech-2019/sessions.yaml", 'start: "10:30"', 'start: "10:35"'),
+    "a link title that now names an actor": ("roundups/2016-07-18-24.md", "des applis pour doper la démocratie",
+                                             "des applis comme Cap Collectif pour doper la démocratie"),
+    "a post's body": ("posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md", "\n\n", "\n\nUn ajout.\n\n"),
+}
+
+
+@pytest.mark.parametrize("name", STRUCTURE_EDITS)
+def test_any_other_edit_gives_the_site_a_full_build_gives(hub, name):
+    relative, old, new = STRUCTURE_EDITS[name]
+    edit(hub, relative, old, new)
+    written, _ = rebuild_and_compare(hub)
+    assert written
+
+
+def test_a_removed_person_and_a_changed_template_are_seen(hub):
+    (hub / "content" / "people" / "alex-roy.yaml").unlink()
+    edit_session = hub / "content" / "events" / "journee-civic-tech-2019" / "sessions.yaml"
+    edit_session.write_text(edit_session.read_text(encoding="utf-8").replace("- alex-roy\n", ""), encoding="utf-8")
+    template = hub / "theme" / "templates" / "base.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("</footer>", "<p>Nouveau pied</p></footer>"),
+                        encoding="utf-8")
+    written, site = rebuild_and_compare(hub)
+    assert "personnes/alex-roy/index.html" not in site
+    assert b"Nouveau pied" in site["index.html"][1]
+
+
+def test_nothing_changed_nothing_written(hub):
+    before = tree(hub / "output")
+    build(hub / "pelicanconf.py", hub / "output")
+    assert {p for p in rewritten(before, tree(hub / "output")) if p.endswith((".html", ".ics", ".json"))} == set()
+
+
+def test_a_record_for_another_output_or_a_damaged_record_means_a_full_build(hub):
+    record_file = hub / ".cache" / incremental.RECORD_NAME
+    edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
+    shutil.rmtree(hub / "output")
+    hub.joinpath("output").mkdir()  # an empty folder where the recorded site was
+    (hub / "output" / "index.html").write_text("à la main", encoding="utf-8")
+    build(hub / "pelicanconf.py", hub / "output")
+    build(hub / "pelicanconf.py", hub / "full", full=True)
+    assert differences(tree(hub / "output"), tree(hub / "full")) == []
+    record_file.write_bytes(b"not a pickle")
+    build(hub / "pelicanconf.py", hub / "output")
+    assert differences(tree(hub / "output"), tree(hub / "full")) == []
+
+
+def test_the_record_notes_what_each_page_read(hub):
+    saved = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())
+    made = saved["record"].made
+    # (files are named as in messages: relative to the folder the build runs in)
+    person = made["personnes/alex-roy/index.html"]
+    assert [Path(name).parts[-3:] for name in person.reads] == [("content", "people", "alex-roy.yaml")]
+    assert person.outputs == ("personnes/alex-roy/index.html",)
+    # a page that lists people by name reads no bio
+    assert not any("/people/" in name for name in made["personnes/index.html"].reads)
+
+
+def test_reading_free_text_is_noted_and_comparing_records_is_not():
+    person = Person(slug="a", name="A", src=Source("content/people/a.yaml"), bio="Bio.")
+    other = Person(slug="b", name="B", src=Source("content/people/b.yaml"), bio="Bio.")
+    with prose_reads() as outer:
+        assert person.name == "A"
+        assert person != other
+        with prose_reads() as inner:
+            assert person.bio == "Bio."
+    assert inner == {"content/people/a.yaml"} and outer == inner
+    assert person.bio == "Bio."  # and outside a recording, nothing is noted anywhere
+
+
+def test_the_structure_ignores_positions_and_free_text():
+    def person(line: int, bio: str) -> Person:
+        from civichub.problems import Pos
+        return Person(slug="a", name="A", src=Source("content/people/a.yaml", {"bio": Pos("x", line)}), bio=bio)
+    texts_one, texts_two = {}, {}
+    from collections import defaultdict
+    texts_one, texts_two = defaultdict(list), defaultdict(list)
+    assert incremental.shape(person(3, "Un."), texts_one) == incremental.shape(person(9, "Deux."), texts_two)
+    assert texts_one != texts_two
+    assert os.path.basename(next(iter(texts_one))) == "a.yaml"
