@@ -55,33 +55,32 @@ class HubGenerator(Generator):
         """Every page and export file whose inputs changed since the previous build (all of them
         on a first build: incremental.py), shared out between the CPUs (CIVICHUB_JOBS, default all)."""
         files = files_of(self.settings, Path(self.output_path))
-        posts = self.context.get("articles", [])  # Pelican's posts, read before any output is written
-        units = self.units(writer, posts)
+        units = self.units(writer, self.context.get("articles", []))  # (Pelican's posts are read)
         inputs = incremental.inputs_of(self.hub, self.settings, self.context)
         plan = incremental.Plan(self.settings.get("CIVICHUB_PREVIOUS_BUILD"), inputs, files.inherited)
+        kept = {unit.key: plan.kept(unit.key) for unit in units}
+        to_make = [unit for unit in units if kept[unit.key] is None]
+        for made in filter(None, kept.values()):
+            self.claim(writer, files, made.outputs)
         self.made: dict[str, Made] = {}
-        kept: dict[str, Made] = {}
-        to_make = []
-        for unit in units:
-            previous = plan.kept(unit.key)
-            if previous:
-                kept[unit.key] = previous
-                self.claim(writer, files, previous.outputs)
-            else:
-                to_make.append(unit)
-        for name in sorted(self.templates) if to_make else ():
-            self.get_template(name)  # compiled once, here, before the work is shared out
-        # the whole exports are the longest jobs: first, so that the chunks even out the end
-        whole = [unit for unit in to_make if unit.key.startswith(WHOLE_PREFIX)]
-        rest = [unit for unit in to_make if not unit.key.startswith(WHOLE_PREFIX)]
-        jobs = [partial(self.make_units, [unit]) for unit in whole]
-        jobs += [partial(self.make_units, rest[i:i + UNITS_PER_JOB]) for i in range(0, len(rest), UNITS_PER_JOB)]
         processes = self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
-        for summary in parallel.share_out(jobs, processes, partial(written_by, writer, files, self.made)):
+        for summary in parallel.share_out(self.jobs(to_make), processes,
+                                          partial(written_by, writer, files, self.made)):
             merge_written(writer, files, self.made, summary)
         log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(units),
                   "full build" if plan.full else f"free text changed in {len(plan.changed)} file(s)")
-        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(inputs, {**kept, **self.made})
+        made = {key: previous for key, previous in kept.items() if previous}
+        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(inputs, {**made, **self.made})
+
+    def jobs(self, units: list[Unit]) -> list[partial]:
+        """The whole exports are the longest jobs: first, so that the chunks of pages and files
+        even out the end."""
+        for name in sorted(self.templates) if units else ():
+            self.get_template(name)  # compiled once, here, before the work is shared out
+        whole = [unit for unit in units if unit.key.startswith(WHOLE_PREFIX)]
+        rest = [unit for unit in units if not unit.key.startswith(WHOLE_PREFIX)]
+        return [partial(self.make_units, [unit]) for unit in whole] + \
+            [partial(self.make_units, rest[i:i + UNITS_PER_JOB]) for i in range(0, len(rest), UNITS_PER_JOB)]
 
     def units(self, writer, posts) -> list[Unit]:
         """Every page and export unit. What a page set or an export reads of free text while

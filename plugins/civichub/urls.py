@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from .fields import slugify
 from .model import Actor, Event, Person, Roundup, Session
@@ -117,6 +118,7 @@ class Site:
         return f"{self.url.rstrip('/')}/{relative_url}" if self.url else relative_url
 
 
+@lru_cache(maxsize=4096)  # a few hundred sources and tags, asked for on every link
 def label_slug(label: str) -> str:
     """Slug of a free-text label (a link's source, a tag): 'Le Monde' -> 'le-monde'."""
     return slugify(label) or "sans-nom"

@@ -317,6 +317,11 @@ def tables(hub, urls, absolute: Callable[[str], str] = lambda url: url) -> list[
     return out
 
 
+def row_counts(hub, urls) -> dict[str, int]:
+    """How many rows each table has, without making them into data (the open-data page's figures)."""
+    return {spec.name: sum(1 for _ in ROWS[spec.name](hub, urls, str)) for spec in TABLES}
+
+
 def normalise(value):
     """Missing values are None; text is NFC; list items never hold the separator."""
     if isinstance(value, str):

@@ -17,11 +17,12 @@ def pages(hub, urls, settings) -> Iterator[Page]:
     _ = for_settings(settings).gettext
     where = data.paths(urls)
     list_note = " " + _(data.LIST_NOTE.strip())
+    counts = data.row_counts(hub, urls)
     tables = [{
         "name": table.name,
         "title": _(table.title),
         "description": _(table.description),
-        "rows": len(table.rows),
+        "rows": counts[table.name],
         "csv": where[f"{table.name}.csv"],
         "json": where[f"{table.name}.json"],
         "primary_key": list(table.primary_key),
@@ -31,7 +32,7 @@ def pages(hub, urls, settings) -> Iterator[Page]:
                     "required": c.required} for c in table.columns],
         "foreign_keys": [{"fields": list(fk.fields), "resource": fk.resource, "reference": list(fk.reference)}
                          for fk in table.foreign_keys],
-    } for table in data.tables(hub, urls)]
+    } for table in data.TABLES]
     yield Page(urls("opendata"), "opendata", {
         "data_tables": tables,
         "data_license": data.data_license(settings),
