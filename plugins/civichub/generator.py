@@ -38,7 +38,7 @@ UNITS_PER_JOB = 50  # small enough to even out the processes' loads, big enough 
 
 class HubGenerator(Generator):
     def generate_context(self) -> None:
-        checked = load_and_check(Path(self.path), self.settings)
+        checked = load_and_check(Path(self.path), self.settings, cached=True)
         for problem in checked.problems:
             (log.error if problem.is_error else log.warning)("%s", problem)
         self.hub = build_hub(checked, self.settings)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import schema
+from .loadcache import Loaded, LoadCache
 from .fields import INVALID, SLUG_RE, Ctx, Type, slugify
 from .model import (Actor, Affiliation, Content, Event, Link, Participant, Person, Place, Post, Room,
                     Roundup, Section, Session, Source, Theme, TimelineEntry)
@@ -21,11 +22,12 @@ YAML_SUFFIXES = (".yaml", ".yml")
 class Loader:
     """Reads one content folder; problems accumulate in self.problems."""
 
-    def __init__(self, content_dir: Path, display_root: Path | None = None):
+    def __init__(self, content_dir: Path, display_root: Path | None = None, cache: LoadCache | None = None):
         self.content_dir = Path(content_dir)
         self.display_root = display_root or Path.cwd()
         self.problems: list[Problem] = []
         self.content = Content()
+        self.cache = cache
 
     def display(self, path: Path) -> str:
         try:
@@ -81,8 +83,40 @@ class Loader:
         return False
 
     def guarded(self, path: Path, load_one: Callable[[Path], None]) -> None:
-        """Run one file's loader; no exception escapes, whatever the file holds."""
+        """One file's records and problems, from the cache when the file did not change."""
         self.content.files += 1
+        key = self.cache.key(path, self.display(path)) if self.cache else None
+        loaded = self.cache.get(key) if self.cache else None
+        if loaded is None:
+            loaded = self.loaded(path, load_one)
+            if self.cache:
+                self.cache.put(key, loaded)
+        self.merge(loaded)
+
+    def loaded(self, path: Path, load_one: Callable[[Path], None]) -> Loaded:
+        """What one file's loader gives, in containers of its own (so that it can be cached)."""
+        outer = self.content, self.problems
+        self.content, self.problems = Content(), []
+        try:
+            self.run_guarded(path, load_one)
+            return Loaded(self.content, self.problems)
+        finally:
+            self.content, self.problems = outer
+
+    def merge(self, loaded: Loaded) -> None:
+        part, content = loaded.content, self.content
+        content.actors.update(part.actors)
+        content.people.update(part.people)
+        content.events.update(part.events)
+        content.sessions += part.sessions
+        content.roundups += part.roundups
+        content.posts += part.posts
+        if part.timeline:
+            content.timeline = part.timeline
+        self.problems += loaded.problems
+
+    def run_guarded(self, path: Path, load_one: Callable[[Path], None]) -> None:
+        """Run one file's loader; no exception escapes, whatever the file holds."""
         try:
             load_one(path)
         except SourceError as exc:
@@ -313,6 +347,12 @@ def sorted_dirs(folder: Path) -> list[Path]:
         if folder.is_dir() else []
 
 
-def load(content_dir: Path, display_root: Path | None = None) -> tuple[Content, list[Problem]]:
-    loader = Loader(content_dir, display_root)
-    return loader.load(), loader.problems
+def load(content_dir: Path, display_root: Path | None = None,
+         cache: LoadCache | None = None) -> tuple[Content, list[Problem]]:
+    """Every record of content/ and every problem found; with a cache, unchanged files are not
+    parsed again (and the cache is saved at once, before anything else sees the records)."""
+    loader = Loader(content_dir, display_root, cache)
+    content = loader.load()
+    if cache:
+        cache.save()
+    return content, loader.problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import check, hub, load
+from . import check, hub, load, loadcache
 from .model import Content
 from .problems import Problem, sorted_problems
 
@@ -32,8 +32,13 @@ def formats_from(settings: dict) -> dict[str, str]:
     return {**check.DEFAULT_FORMATS, **settings.get("CIVICHUB_FORMATS", {})}
 
 
-def load_and_check(content_dir: Path, settings: dict, display_root: Path | None = None) -> Checked:
-    content, problems = load.load(Path(content_dir), display_root)
+def load_and_check(content_dir: Path, settings: dict, display_root: Path | None = None,
+                   cached: bool = False) -> Checked:
+    """cached: keep what loading each file gave in CIVICHUB_CACHE_PATH (builds, which hold the
+    output's lock, use it; a check parses everything, as CI does on a clean clone)."""
+    path = loadcache.path_for(settings) if cached else None
+    cache = loadcache.LoadCache.open(path) if path else None
+    content, problems = load.load(Path(content_dir), display_root, cache)
     problems += check.check(content, formats_from(settings))
     return Checked(content, sorted_problems(problems))
 

@@ -1,0 +1,145 @@
+"""Parsed content kept between builds: what loading each file gave (its records and its problems),
+so that a build parses and validates again only the files that changed.
+
+An entry is found by the file's name, size, modification time and inode, and the whole cache by a
+digest of civichub's code (a new version of the loader or the schema starts a new cache). The
+file is a stream of pickles: a header, then (key, Loaded) entries; a build appends the entries
+it made and rewrites the file only when more than half of it is stale. It lives in
+CIVICHUB_CACHE_PATH, is locked while it is read or written, and any damage only costs a full load."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import pickle
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .model import Content
+from .problems import Problem
+
+FORMAT = "civichub-load-cache-1"
+FILE_NAME = "content.pickle"
+
+Key = tuple[str, int, int, int, int]
+
+
+@dataclass
+class Loaded:
+    """What loading one file gave: its records, in a Content of their own, and its problems."""
+    content: Content
+    problems: list[Problem]
+
+
+class LoadCache:
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: dict[Key, Loaded] = {}
+        self.fresh: dict[Key, Loaded] = {}  # made by this build: to append
+        self.used: set[Key] = set()
+        self.rewrite = False  # the file is damaged or was made by other code
+
+    @classmethod
+    def open(cls, path: Path) -> LoadCache:
+        cache = cls(path)
+        try:
+            with locked(path, "rb") as handle:
+                cache.read(handle)
+        except OSError:
+            cache.rewrite = True
+        return cache
+
+    def read(self, handle) -> None:
+        try:
+            if pickle.load(handle) != (FORMAT, code_digest()):
+                self.rewrite = True
+                return
+            while True:
+                key, loaded = pickle.load(handle)
+                self.entries[key] = loaded
+        except EOFError:
+            return
+        except Exception:  # noqa: BLE001 - a write cut short, an old class: keep what was read
+            self.rewrite = True
+
+    @staticmethod
+    def key(path: Path, display: str) -> Key | None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        return display, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev
+
+    def get(self, key: Key | None) -> Loaded | None:
+        loaded = self.entries.get(key) if key else None
+        if loaded is not None:
+            self.used.add(key)
+        return loaded
+
+    def put(self, key: Key | None, loaded: Loaded) -> None:
+        if key:
+            self.fresh[key] = loaded
+            self.used.add(key)
+
+    def save(self) -> None:
+        """Append this build's entries, or write the file anew when most of it is stale. Called
+        right after loading, before anything downstream could touch the records."""
+        stale = len(self.entries.keys() - self.used)
+        if not self.fresh and not self.rewrite and stale <= len(self.used):
+            return
+        try:
+            if self.rewrite or stale > len(self.used):
+                live = {key: self.entries.get(key) or self.fresh[key] for key in self.used}
+                self.write_all(live)
+            else:
+                with locked(self.path, "ab") as handle:
+                    for item in self.fresh.items():
+                        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except (OSError, pickle.PicklingError):
+            pass  # the next build loads these files again
+
+    def write_all(self, entries: dict[Key, Loaded]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+        with open(temporary, "wb") as handle:
+            pickle.dump((FORMAT, code_digest()), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for item in entries.items():
+                pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with locked(self.path, "ab"):
+            os.replace(temporary, self.path)
+
+
+def path_for(settings: dict) -> Path | None:
+    cache = settings.get("CIVICHUB_CACHE_PATH")
+    return Path(settings["PATH"]).parent / cache / FILE_NAME if cache else None
+
+
+@contextmanager
+def locked(path: Path, mode: str) -> Iterator:
+    """The cache file, under an advisory lock on a file beside it (two builds of one hub into two
+    output folders share the cache)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if "r" in mode and not path.exists():
+                raise FileNotFoundError(path)
+            with open(path, mode) as handle:
+                yield handle
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+_code: list[str] = []
+
+
+def code_digest() -> str:
+    """civichub's own code: the loader, the schema, the records they make."""
+    if not _code:
+        hasher = hashlib.blake2b(digest_size=16)
+        for path in sorted(Path(__file__).parent.rglob("*.py")):
+            hasher.update(path.read_bytes())
+        _code.append(hasher.hexdigest())
+    return _code[0]

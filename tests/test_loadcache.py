@@ -1,0 +1,78 @@
+"""The load cache: a build parses again only the files that changed, and what it loads is what a
+load without the cache gives, problems included."""
+from __future__ import annotations
+
+import os
+import shutil
+
+from civichub import load, loadcache
+
+from conftest import ROOT
+
+
+def load_with_cache(content, cache_file):
+    cache = loadcache.LoadCache.open(cache_file)
+    records, problems = load.load(content, content.parent, cache)
+    return records, [str(p) for p in problems], cache
+
+
+def load_plainly(content):
+    records, problems = load.load(content, content.parent)
+    return records, [str(p) for p in problems]
+
+
+def test_a_cached_load_is_a_plain_load(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache_file = tmp_path / ".cache" / loadcache.FILE_NAME
+    first = load_with_cache(content, cache_file)
+    second = load_with_cache(content, cache_file)
+    plain = load_plainly(content)
+    assert first[:2] == second[:2] == plain
+    assert second[2].fresh == {} and len(second[2].used) == plain[0].files
+
+
+def test_only_the_edited_file_is_parsed_again(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache_file = tmp_path / ".cache" / loadcache.FILE_NAME
+    load_with_cache(content, cache_file)
+    person = content / "people" / "alex-roy.yaml"
+    person.write_text(person.read_text(encoding="utf-8").replace("name: Alex Roy", "name: Alexandre Roy"),
+                      encoding="utf-8")
+    records, problems, cache = load_with_cache(content, cache_file)
+    assert [key[0] for key in cache.fresh] == [os.path.join("content", "people", "alex-roy.yaml")]
+    assert records.people["alex-roy"].name == "Alexandre Roy"
+    assert (records, problems) == load_plainly(content)
+
+
+def test_a_file_with_errors_keeps_its_errors_when_cached(hub):
+    hub.write("people/bad.yaml", "name: [unclosed\n")
+    hub.write("actors/x.yaml", "name: X\nkind: entreprise\nwebsite: pas une adresse\n")
+    cache_file = hub.root / ".cache" / loadcache.FILE_NAME
+    _, first, _ = load_with_cache(hub.content, cache_file)
+    _, second, cache = load_with_cache(hub.content, cache_file)
+    assert first == second and any("bad.yaml" in p for p in second) and any("website" in p for p in second)
+    assert cache.fresh == {}
+
+
+def test_a_damaged_or_foreign_cache_is_read_as_no_cache(hub, monkeypatch):
+    cache_file = hub.root / ".cache" / loadcache.FILE_NAME
+    load_with_cache(hub.content, cache_file)
+    cache_file.write_bytes(cache_file.read_bytes()[:-40])  # a write cut short
+    records, problems, cache = load_with_cache(hub.content, cache_file)
+    assert (records, problems) == load_plainly(hub.content)
+    assert len(loadcache.LoadCache.open(cache_file).entries) == records.files  # written anew
+    monkeypatch.setattr(loadcache, "_code", ["another version of civichub"])
+    assert loadcache.LoadCache.open(cache_file).entries == {}
+
+
+def test_the_cache_file_does_not_grow_with_every_edit(hub):
+    cache_file = hub.root / ".cache" / loadcache.FILE_NAME
+    person = hub.content / "people" / "paula-forteza.yaml"
+    for number in range(12):
+        person.write_text(f"name: Paula Forteza\nbio: Version {number}.\n", encoding="utf-8")
+        os.utime(person, ns=(number * 10**9, number * 10**9))  # a new modification time each time
+        records, _, _ = load_with_cache(hub.content, cache_file)
+        assert records.people["paula-forteza"].bio == f"Version {number}."
+    assert len(loadcache.LoadCache.open(cache_file).entries) <= 2 * records.files
