@@ -76,3 +76,32 @@ def test_the_cache_file_does_not_grow_with_every_edit(hub):
         records, _, _ = load_with_cache(hub.content, cache_file)
         assert records.people["paula-forteza"].bio == f"Version {number}."
     assert len(loadcache.LoadCache.open(cache_file).entries) <= 2 * records.files
+
+
+def test_names_found_in_texts_are_kept_while_the_names_stay_the_same(tmp_path, monkeypatch):
+    from civichub import mentions
+    from civichub.pipeline import build_hub, load_and_check
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = {"PATH": str(content), "CIVICHUB_CACHE_PATH": ".cache"}
+    made = []
+    original = mentions.Matcher.__init__
+
+    def counting(self, names):
+        made.append(len(names))
+        original(self, names)
+    monkeypatch.setattr(mentions.Matcher, "__init__", counting)
+
+    def detected(hub):
+        return {slug: [(m.roundup.slug, m.link.path) for m in found if m.detected]
+                for slug, found in hub.actor_mentions.items()}
+    first = build_hub(load_and_check(content, settings), settings, cached=True)
+    second = build_hub(load_and_check(content, settings), settings, cached=True)
+    uncached = build_hub(load_and_check(content, settings), settings)
+    assert detected(first) == detected(second) == detected(uncached) and any(detected(first).values())
+    assert len(made) == 2  # the first build and the uncached one: the second found everything kept
+    actor = content / "actors" / "cap-collectif.yaml"
+    actor.write_text(actor.read_text(encoding="utf-8").replace("name: Cap Collectif", "name: Cap Collectif SAS"),
+                     encoding="utf-8")
+    build_hub(load_and_check(content, settings), settings, cached=True)
+    assert len(made) == 3  # another name: everything is looked for again

@@ -41,7 +41,7 @@ class HubGenerator(Generator):
         checked = load_and_check(Path(self.path), self.settings, cached=True)
         for problem in checked.problems:
             (log.error if problem.is_error else log.warning)("%s", problem)
-        self.hub = build_hub(checked, self.settings)
+        self.hub = build_hub(checked, self.settings, cached=True)
         self.urls = Urls.from_settings(self.settings)
         self.site = site_info(self.settings, self.hub, self.urls)
         # build.py prints the programme PDFs after Pelican has copied the theme's CSS

@@ -5,6 +5,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import mentions
@@ -149,8 +150,9 @@ class Hub:
         return [r for r in self.roundups if not r.is_draft]
 
 
-def build(content: Content, formats: dict[str, str] | None = None) -> Hub:
-    """The hub of content that passed the checker (no errors: every reference resolves)."""
+def build(content: Content, formats: dict[str, str] | None = None, mentions_cache: Path | None = None) -> Hub:
+    """The hub of content that passed the checker (no errors: every reference resolves).
+    mentions_cache: where to keep the names found in each text for the next build."""
     hub = Hub(content=content, formats=formats or DEFAULT_FORMATS)
     hub.events = sorted(content.events.values(), key=event_order)
     hub.people = sorted(content.people.values(), key=lambda p: name_key(p.sort_name or family_first(p.name)))
@@ -159,7 +161,7 @@ def build(content: Content, formats: dict[str, str] | None = None) -> Hub:
     index_sessions(hub)
     index_people(hub)
     index_mentions(hub)
-    mentions.detect(hub)
+    mentions.detect(hub, mentions_cache)
     return hub
 
 

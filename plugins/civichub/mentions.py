@@ -25,10 +25,14 @@ Matching is linear in the text: the text is cut into normalised tokens and walke
 of the names' tokens (no per-actor regular expression, no actors x links scan)."""
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 log = logging.getLogger("civichub")
 
@@ -159,11 +163,54 @@ def accepts(form: Form, written: list[str]) -> bool:
     return True
 
 
-def matcher_for(hub) -> Matcher:
+def names_of(hub) -> list[tuple[str, str, str]]:
     names = [("actor", actor.slug, name) for actor in hub.actors if actor.detect
              for name in dict.fromkeys([actor.name, *actor.aliases])]
     names += [("person", person.slug, person.name) for person in hub.people if len(person.name.split()) > 1]
-    return Matcher(names)
+    return names
+
+
+class Found:
+    """A Matcher's find(), remembered per text between builds (a file in CIVICHUB_CACHE_PATH) for
+    as long as the names are the same: an edit changes one text, rarely a name. The Matcher is
+    made only when a text is not in the file."""
+
+    def __init__(self, names: list[tuple[str, str, str]], path: Path | None = None):
+        self.names, self.path = names, path
+        self.key = hashlib.blake2b(repr(names).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        self.known = self.read() if path else {}
+        self.seen: dict[str, frozenset[tuple[str, str]]] = {}
+        self.matcher: Matcher | None = None
+
+    def find(self, text: str) -> set[tuple[str, str]]:
+        found = self.seen.get(text)
+        if found is None:
+            found = self.known.get(text)
+            if found is None:
+                self.matcher = self.matcher or Matcher(self.names)
+                found = frozenset(self.matcher.find(text))
+            self.seen[text] = found
+        return set(found)
+
+    def read(self) -> dict[str, frozenset[tuple[str, str]]]:
+        try:
+            with open(self.path, "rb") as handle:
+                key, known = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - no file, an old or damaged one: find everything again
+            return {}
+        return known if key == self.key and isinstance(known, dict) else {}
+
+    def save(self) -> None:
+        if not self.path or self.seen == self.known:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+            with open(temporary, "wb") as handle:
+                pickle.dump((self.key, self.seen), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
 
 
 def post_text(post) -> str:
@@ -171,12 +218,13 @@ def post_text(post) -> str:
     return post.title + "\n" + MARKDOWN_NOISE.sub(" ", post.text)
 
 
-def detect(hub) -> None:
+def detect(hub, cache: Path | None = None) -> None:
     """Add detected mentions to hub.actor_mentions / hub.person_mentions, and index posts
-    (explicit and detected mentions) in hub.actor_posts / hub.person_posts."""
+    (explicit and detected mentions) in hub.actor_posts / hub.person_posts. With a cache file,
+    the names found in a text are kept for the next build, as long as the names are the same."""
     from .hub import Mention
 
-    matcher = matcher_for(hub)
+    matcher = Found(names_of(hub), cache)
     indexes = {"actor": hub.actor_mentions, "person": hub.person_mentions}
     order: dict[int, int] = {}
     for roundup in hub.published_roundups():
@@ -203,3 +251,4 @@ def detect(hub) -> None:
     for index in posts.values():
         for items in index.values():
             items.sort(key=lambda p: (p.date is not None, p.date, p.title), reverse=True)
+    matcher.save()

@@ -9,6 +9,9 @@ from .model import Content
 from .problems import Problem, sorted_problems
 
 
+MENTIONS_FILE = "mentions.pickle"
+
+
 class BuildFailed(Exception):
     """Content has errors; they have been reported, nothing must be written."""
 
@@ -43,7 +46,10 @@ def load_and_check(content_dir: Path, settings: dict, display_root: Path | None 
     return Checked(content, sorted_problems(problems))
 
 
-def build_hub(checked: Checked, settings: dict) -> hub.Hub:
+def build_hub(checked: Checked, settings: dict, cached: bool = False) -> hub.Hub:
+    """cached: keep the names found in each text in CIVICHUB_CACHE_PATH for the next build."""
     if not checked.ok:
         raise BuildFailed(checked.problems)
-    return hub.build(checked.content, formats_from(settings))
+    cache = settings.get("CIVICHUB_CACHE_PATH") if cached else None
+    found = Path(settings["PATH"]).parent / cache / MENTIONS_FILE if cache else None
+    return hub.build(checked.content, formats_from(settings), found)
