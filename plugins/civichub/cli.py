@@ -8,6 +8,7 @@ import sys
 import time
 from importlib import import_module
 from pathlib import Path
+from typing import NoReturn
 
 from .problems import github_annotation, summary
 
@@ -139,5 +140,20 @@ def run_import(args) -> int:
 
 COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve, "import": run_import}
 
+def run() -> NoReturn:
+    """The `civichub` command: main(), then an exit that skips tearing the interpreter down.
+    Freeing a built hub's objects one by one takes longer than an incremental rebuild's work
+    (0.9 s of 4.5 s at scale 10); by then every file the command wrote is closed, and the logs
+    and the standard streams are flushed here. (Tests call main(), which returns.)"""
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
