@@ -105,3 +105,18 @@ def test_names_found_in_texts_are_kept_while_the_names_stay_the_same(tmp_path, m
                      encoding="utf-8")
     build_hub(load_and_check(content, settings), settings, cached=True)
     assert len(made) == 3  # another name: everything is looked for again
+
+
+def test_messages_about_cached_records_point_at_the_same_place(hub):
+    """The checker's messages name file:line:col from positions read back from the cache."""
+    from civichub.pipeline import load_and_check
+    hub.write("people/x.yaml", "name: X Y\nbio: Bio.\naffiliations:\n- cap-colectif\n")
+    hub.write("events/journee/sessions/late.yaml",
+              "title: Tard\nformat: table-ronde\nroom: nulle-part\nstart: '18:00'\nend: '17:00'\n")
+    settings = {"PATH": str(hub.content), "CIVICHUB_CACHE_PATH": ".cache", "CIVICHUB_FORMATS": {}}
+    plain = [str(p) for p in load_and_check(hub.content, settings, hub.root).problems]
+    load_and_check(hub.content, settings, hub.root, cached=True)
+    cached = [str(p) for p in load_and_check(hub.content, settings, hub.root, cached=True).problems]
+    assert cached == plain
+    assert any(p.startswith("content/people/x.yaml:4:3: error: affiliations[0]") for p in cached), cached
+    assert any("late.yaml:" in p for p in cached)

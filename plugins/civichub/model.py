@@ -1,6 +1,8 @@
 """The hub's records: small typed dataclasses, each remembering where its values came from."""
 from __future__ import annotations
 
+from array import array
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -15,8 +17,16 @@ class Source:
     """A record's file and the position of each of its fields ('links[2].url' -> Pos)."""
 
     file: str
-    positions: dict[str, Pos] = field(default_factory=dict, compare=False, hash=False)
+    positions: Mapping[str, Pos] = field(default_factory=dict, compare=False, hash=False)
     prefix: str = ""  # '[3].' for the fourth record of a list file, so messages name the item
+
+    def __reduce__(self):
+        """Pickled (in the load cache) with its positions packed: most builds never read one."""
+        if isinstance(self.positions, dict) and all(p.file == self.file for p in self.positions.values()):
+            numbers = array("I", [n for p in self.positions.values() for n in (p.line, p.col)])
+            packed = Positions(self.file, "\0".join(self.positions), numbers.tobytes())
+            return Source, (self.file, packed, self.prefix)
+        return Source, (self.file, self.positions, self.prefix)
 
     def path(self, field_path: str) -> str:
         """A field's path as the author sees it in the file: 'end' -> '[3].end'."""
@@ -29,6 +39,39 @@ class Source:
                 return self.positions[path]
             path = path.rpartition(".")[0] if "." in path else path.rpartition("[")[0]
         return self.positions.get("", Pos(self.file))
+
+
+class Positions(Mapping):
+    """A file's field paths with their lines and columns, packed in two strings: a Pos is made
+    only when asked for (a message), so reading thousands of records from the cache is quick."""
+
+    __slots__ = ("file", "paths", "numbers", "index")
+
+    def __init__(self, file: str, paths: str, numbers: bytes):
+        self.file, self.paths, self.numbers = file, paths, numbers  # paths joined by NUL
+        self.index: dict[str, int] | None = None
+
+    def __reduce__(self):
+        return Positions, (self.file, self.paths, self.numbers)
+
+    def lookup(self) -> dict[str, int]:
+        if self.index is None:
+            self.index = {path: i for i, path in enumerate(self.paths.split("\0"))} if self.numbers else {}
+        return self.index
+
+    def __getitem__(self, path: str) -> Pos:
+        i = self.lookup()[path]
+        numbers = array("I", self.numbers)
+        return Pos(self.file, numbers[2 * i], numbers[2 * i + 1])
+
+    def __contains__(self, path) -> bool:
+        return path in self.lookup()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lookup())
+
+    def __len__(self) -> int:
+        return len(self.lookup())
 
 
 # -- free text read while a page is made (incremental builds) -------------------------------------
