@@ -30,9 +30,11 @@ log = logging.getLogger("civichub")
 
 # The areas of the site, each in its own module: pages (rendered through templates) and files.
 PAGE_SETS = (site, programme, directory, roundups, opendata, search_pages)
-# Export files made one by one (each its own unit), and exports whose files are made together.
-FILE_EXPORTS = (programme_files.event_files, programme_files.person_files)
-WHOLE_EXPORTS = (feeds.files, opendata_files.files)
+# Export files made one by one (each its own unit), and exports whose files are made together;
+# the open data's datapackage.json comes after them all: it describes the tables' files as written.
+FILE_EXPORTS = (programme_files.event_files, programme_files.person_files, opendata_files.table_files)
+WHOLE_EXPORTS = (feeds.files,)
+WHOLE_PREFIX = "exports:"
 UNITS_PER_JOB = 50  # small enough to even out the processes' loads, big enough to cost nothing
 
 
@@ -67,6 +69,7 @@ class HubGenerator(Generator):
         for summary in parallel.share_out(self.jobs(to_make), processes,
                                           partial(written_by, writer, files, self.made)):
             merge_written(writer, files, self.made, summary)
+        self.write_file(*opendata_files.package_file(self.site, self.settings, self.read_file))
         log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(units),
                   "full build" if plan.full else f"free text changed in {len(plan.changed)} file(s)")
         made = {key: previous for key, previous in kept.items() if previous}
@@ -132,13 +135,14 @@ class HubGenerator(Generator):
         writer._written_files.add(path)  # so that a post written later to this file is refused
         return [os.path.normpath(name)]
 
+    def read_file(self, relative: str) -> bytes:
+        return (Path(self.output_path) / relative).read_bytes()
+
     def write_file(self, relative: str, data: bytes | Callable[[], bytes]) -> list[str]:
         content = data() if callable(data) else data
         files_of(self.settings, Path(self.output_path)).write(Path(self.output_path) / relative, content)
         return [os.path.normpath(relative)]
 
-
-WHOLE_PREFIX = "exports:"
 
 
 @dataclass(frozen=True)

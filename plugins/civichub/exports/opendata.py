@@ -27,7 +27,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Callable, Iterator
+
+from ..model import note_prose_reads, prose_reads
 
 DEFAULT_LICENSE = {
     "name": "etalab-2.0",
@@ -306,15 +309,11 @@ ROWS: dict[str, Callable] = {"events": event_rows, "sessions": session_rows, "pa
                              "people": people_rows, "actors": actor_rows, "roundups": roundup_rows,
                              "links": link_rows}
 
-def tables(hub, urls, absolute: Callable[[str], str] = lambda url: url) -> list[Table]:
-    """Every table with its rows; `urls` places the pages, `absolute` turns their URLs into links."""
-    out = []
-    for spec in TABLES:
-        names = [c.name for c in spec.columns]
-        rows = [{name: normalise(row[name]) for name in names} for row in ROWS[spec.name](hub, urls, absolute)]
-        out.append(Table(spec.name, spec.title, spec.description, spec.columns, spec.primary_key,
-                         spec.foreign_keys, rows))
-    return out
+def table_of(spec: Table, hub, urls, absolute: Callable[[str], str]) -> Table:
+    """One table with its rows; `urls` places the pages, `absolute` turns their URLs into links."""
+    names = [c.name for c in spec.columns]
+    rows = [{name: normalise(row[name]) for name in names} for row in ROWS[spec.name](hub, urls, absolute)]
+    return Table(spec.name, spec.title, spec.description, spec.columns, spec.primary_key, spec.foreign_keys, rows)
 
 
 def row_counts(hub, urls) -> dict[str, int]:
@@ -421,14 +420,36 @@ def datapackage(site, tables_: list[Table], license_: dict, files_: dict[str, by
     return package
 
 
-def files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
-    """data/<table>.csv, data/<table>.json for every table, then data/datapackage.json."""
+def table_files(hub, site, posts, settings) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """Each table's CSV and JSON file, each with the function that makes it (an incremental build
+    makes again only the tables whose records' text changed); package_file comes after them."""
     where = paths(site.urls)
-    all_tables = tables(hub, site.urls, site.absolute)
-    written: dict[str, bytes] = {}
-    for table in all_tables:
-        written[where[f"{table.name}.csv"]] = csv_bytes(table)
-        written[where[f"{table.name}.json"]] = json_bytes(table)
-    yield from written.items()
-    package = datapackage(site, all_tables, data_license(settings), written, where)
-    yield where["datapackage"], (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    for spec in TABLES:
+        yield where[f"{spec.name}.csv"], partial(made_table_bytes, csv_bytes, spec, hub, site)
+        yield where[f"{spec.name}.json"], partial(made_table_bytes, json_bytes, spec, hub, site)
+
+
+_made: dict = {"hub": None, "tables": {}}
+
+
+def made_table_bytes(to_bytes: Callable[[Table], bytes], spec: Table, hub, site) -> bytes:
+    """A table's file; its rows are made once for both files, and the free text they read is
+    noted again for the second one."""
+    if _made["hub"] is not hub:
+        _made.update(hub=hub, tables={})
+    cached = _made["tables"].get(spec.name)
+    if cached is None:
+        with prose_reads() as reads:
+            table = table_of(spec, hub, site.urls, site.absolute)
+        cached = _made["tables"][spec.name] = (table, frozenset(reads))
+    else:
+        note_prose_reads(cached[1])
+    return to_bytes(cached[0])
+
+
+def package_file(site, settings, read: Callable[[str], bytes]) -> tuple[str, bytes]:
+    """data/datapackage.json, made from the tables' CSV files as written (read(path))."""
+    where = paths(site.urls)
+    written = {where[f"{spec.name}.csv"]: read(where[f"{spec.name}.csv"]) for spec in TABLES}
+    package = datapackage(site, list(TABLES), data_license(settings), written, where)
+    return where["datapackage"], (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
