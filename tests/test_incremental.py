@@ -105,6 +105,20 @@ def test_a_free_text_edit_rewrites_only_what_shows_it(hub, name):
     assert len(pages) < len(all_pages) / 4, f"{len(pages)} of {len(all_pages)} pages rewritten"
 
 
+def test_a_roundup_intro_is_not_its_links(hub):
+    """A roundup's intro and each of its links are noted apart: editing the intro makes again
+    the roundup's page, not the pages that show only its links (a source's page)."""
+    made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
+    roundup = [name for name in made["liens/24/index.html"].reads if "2016-07-18-24.md" in name]
+    source = [name for name in made["liens/sources/le-monde/index.html"].reads if "2016-07-18-24.md" in name]
+    assert any(name.endswith("2016-07-18-24.md") for name in roundup)  # its intro
+    assert source and all("#links[" in name for name in source)  # its links only
+    edit(hub, "roundups/2016-07-18-24.md", "La revue de liens du dimanche a pris du retard",
+         "La revue de liens du dimanche a pris un peu de retard")
+    written, _ = rebuild_and_compare(hub)
+    assert "liens/24/index.html" in written
+
+
 STRUCTURE_EDITS = {
     "a person's name": ("people/alex-roy.yaml", "name: Alex Roy", "name: Alexandre Roy"),
     "a new affiliation": ("people/alex-roy.yaml", "- dreal-bourgogne-franche-comte",

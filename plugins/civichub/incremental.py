@@ -8,9 +8,9 @@ A build's inputs are split three ways, and each part is compared with the previo
   found in free text. Any change: everything is made again (a new name moves a person in every
   list, a new affiliation adds a line to an actor's page; tracking who reads what from which
   list would be fragile, and such edits are rarer than fixing a sentence).
-- free text (the PROSE fields of model.py), digested file by file. Each page and export unit
-  records the files whose free text it read (model.prose_reads); it is made again only when the
-  free text of one of them changed.
+- free text (the PROSE fields of model.py), digested source by source (a file, or an item of a
+  file: a roundup's link, a session of a list). Each page and export unit records the sources
+  whose free text it read (model.prose_reads); it is made again only when one of them changed.
 The record is kept in CIVICHUB_CACHE_PATH, valid for one output folder as it was left by the build
 that wrote the record (build.py checks the folder's identity); anything else means a full build."""
 from __future__ import annotations
@@ -22,8 +22,8 @@ import pickle
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import metadata
 from datetime import date, time
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -43,12 +43,12 @@ LIBRARIES = ("pelican", "Jinja2", "Markdown", "MarkupSafe", "babel", "icalendar"
 class Inputs:
     environment: str
     structure: str
-    prose: dict[str, str]  # content file -> digest of its free text
+    prose: dict[str, str]  # source (a file, or 'file#item') -> digest of its free text
 
 
 @dataclass(frozen=True, slots=True)
 class Made:
-    """One page or export unit of a build: the files whose free text it read, the files it wrote."""
+    """One page or export unit of a build: the sources whose free text it read, the files it wrote."""
     reads: frozenset[str]
     outputs: tuple[str, ...]
 
@@ -83,7 +83,7 @@ class Plan:
 
 
 def changed_prose(previous: BuildRecord | None, inputs: Inputs) -> set[str] | None:
-    """The files whose free text changed, or None when everything has to be made again."""
+    """The sources whose free text changed, or None when everything has to be made again."""
     if previous is None or previous.version != RECORD_VERSION:
         return None
     old = previous.inputs
@@ -101,7 +101,7 @@ def inputs_of(hub, settings: dict, context: dict) -> Inputs:
 
 
 def content_digests(hub) -> tuple[str, dict[str, str]]:
-    """(digest of the structure, {file: digest of its free text})."""
+    """(digest of the structure, {source: digest of its free text})."""
     content = hub.content
     texts: dict[str, list] = defaultdict(list)
     records = [*content.actors.values(), *content.people.values(), *content.events.values(),
@@ -112,7 +112,7 @@ def content_digests(hub) -> tuple[str, dict[str, str]]:
 
 
 def shape(value: Any, texts: dict[str, list]) -> Any:
-    """A value as plain, comparable data without its free text (moved to texts[file]) and
+    """A value as plain, comparable data without its free text (moved to texts[source]) and
     without source positions (they only serve messages)."""
     if value is None or isinstance(value, (str, int, float, date, time)):
         return value

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import schema
-from .loadcache import Loaded, LoadCache
 from .fields import INVALID, SLUG_RE, Ctx, Type, slugify
+from .loadcache import Loaded, LoadCache
 from .model import (Actor, Affiliation, Content, Event, Link, Participant, Person, Place, Post, Room,
                     Roundup, Section, Session, Source, Theme, TimelineEntry)
 from .problems import Pos, Problem, error, warning

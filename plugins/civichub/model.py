@@ -81,9 +81,10 @@ _reading: set[str] | None = None
 
 @contextmanager
 def prose_reads() -> Iterator[set[str]]:
-    """The files whose free text (a record's PROSE fields) is read inside the block. An
-    incremental build makes a page again only when the free text of one of these files changed;
-    any other change to the content is seen by comparing the rest of the records (incremental.py)."""
+    """The sources whose free text (a record's PROSE fields) is read inside the block: files, or
+    items of files ('content/roundups/x.md#links[2]'). An incremental build makes a page again
+    only when the free text of one of them changed; any other change to the content is seen by
+    comparing the rest of the records (incremental.py)."""
     global _reading
     outer, _reading = _reading, set()
     try:
@@ -101,7 +102,8 @@ def note_prose_reads(files: Iterable[str]) -> None:
 
 
 def prose(*names: str, file_of: Callable[[object], str] = lambda record: record.src.file):
-    """Class decorator: reading these fields notes the record's file while prose_reads() is on."""
+    """Class decorator: reading these fields notes the record's source (file_of: its file, or an
+    item of it) while prose_reads() is on."""
     def track(cls):
         for name in names:
             slot = cls.__dict__[name]  # the slot's own descriptor keeps the value
@@ -131,6 +133,16 @@ def unnoted(compare):
 
 def _file_of_pos(record) -> str:
     return record.pos.file
+
+
+# Free text is noted per item of a file where items are separate on the pages: a link of a
+# roundup (its intro and each of its links are shown in different places), a session of a list.
+def _link_of_roundup(link) -> str:
+    return f"{link.pos.file}#{link.path}"
+
+
+def _session_of_file(session) -> str:
+    return f"{session.src.file}#{session.src.prefix}" if session.src.prefix else session.src.file
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +246,7 @@ class Participant:
     project: str = ""
 
 
-@prose("description")
+@prose("description", file_of=_session_of_file)
 @dataclass(slots=True)
 class Session:
     event: str
@@ -272,7 +284,7 @@ class Session:
         yield from self.actors
 
 
-@prose("title", "excerpt", file_of=_file_of_pos)
+@prose("title", "excerpt", file_of=_link_of_roundup)
 @dataclass(slots=True)
 class Link:
     title: str
