@@ -114,36 +114,44 @@ def content_digests(hub) -> tuple[str, dict[str, str]]:
 def shape(value: Any, texts: dict[str, list]) -> Any:
     """A value as plain, comparable data without its free text (moved to texts[source]) and
     without source positions (they only serve messages)."""
-    if value is None or isinstance(value, (str, int, float, date, time)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return tuple(shape(item, texts) for item in value)
-    if isinstance(value, dict):
-        return tuple((key, shape(item, texts)) for key, item in value.items())
-    if isinstance(value, (set, frozenset)):
-        return tuple(sorted(value))
-    if isinstance(value, Ref):
-        return ("ref", value.kind, value.id)
-    if isinstance(value, Source):
-        return ("src", value.file, value.prefix)
-    if isinstance(value, Pos):
-        return None
-    if dataclasses.is_dataclass(value):
-        free = getattr(type(value), "PROSE", ())
+    kind = type(value)
+    shaper = _SHAPERS.get(kind) or _SHAPERS.setdefault(kind, shaper_for(kind))
+    return shaper(value, texts)
+
+
+def shaper_for(kind: type) -> Callable[[Any, dict], Any]:
+    """How to shape values of one type (found once per type: a build shapes a million values)."""
+    if kind is type(None) or issubclass(kind, (str, int, float, date, time)):
+        return lambda value, texts: value
+    if issubclass(kind, (list, tuple)):
+        return lambda value, texts: tuple(shape(item, texts) for item in value)
+    if issubclass(kind, dict):
+        return lambda value, texts: tuple((key, shape(item, texts)) for key, item in value.items())
+    if issubclass(kind, (set, frozenset)):
+        return lambda value, texts: tuple(sorted(value))
+    if issubclass(kind, Ref):
+        return lambda value, texts: ("ref", value.kind, value.id)
+    if issubclass(kind, Source):
+        return lambda value, texts: ("src", value.file, value.prefix)
+    if issubclass(kind, Pos):
+        return lambda value, texts: None
+    if dataclasses.is_dataclass(kind):
+        return record_shaper(kind)
+    raise TypeError(f"incremental.shape: cannot compare a {kind.__name__}")
+
+
+def record_shaper(kind: type) -> Callable[[Any, dict], Any]:
+    free = getattr(kind, "PROSE", ())
+    names = tuple(f.name for f in dataclasses.fields(kind) if f.name not in free)
+
+    def shaped(record, texts):
         if free:
-            texts[type(value).PROSE_FILE(value)].append(tuple(getattr(value, name) for name in free))
-        return (type(value).__name__, *(shape(getattr(value, name), texts)
-                                        for name in field_names(type(value)) if name not in free))
-    raise TypeError(f"incremental.shape: cannot compare a {type(value).__name__}")
+            texts[kind.PROSE_FILE(record)].append(tuple(getattr(record, name) for name in free))
+        return (kind.__name__, *(shape(getattr(record, name), texts) for name in names))
+    return shaped
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def field_names(cls: type) -> tuple[str, ...]:
-    if cls not in _FIELDS:
-        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return _FIELDS[cls]
+_SHAPERS: dict[type, Callable[[Any, dict], Any]] = {}
 
 
 def mention_shape(hub) -> tuple:
