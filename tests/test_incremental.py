@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from civichub import incremental
 from civichub.build import build
 from civichub.model import Person, Source, prose_reads
+from civichub.problems import Pos
 
 from conftest import ROOT
 
@@ -195,10 +197,7 @@ def test_reading_free_text_is_noted_and_comparing_records_is_not():
 
 def test_the_structure_ignores_positions_and_free_text():
     def person(line: int, bio: str) -> Person:
-        from civichub.problems import Pos
         return Person(slug="a", name="A", src=Source("content/people/a.yaml", {"bio": Pos("x", line)}), bio=bio)
-    texts_one, texts_two = {}, {}
-    from collections import defaultdict
     texts_one, texts_two = defaultdict(list), defaultdict(list)
     assert incremental.shape(person(3, "Un."), texts_one) == incremental.shape(person(9, "Deux."), texts_two)
     assert texts_one != texts_two

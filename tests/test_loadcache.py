@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from civichub import load, loadcache
+from civichub import caches, load, loadcache
 
 from conftest import ROOT
 
@@ -63,7 +63,7 @@ def test_a_damaged_or_foreign_cache_is_read_as_no_cache(hub, monkeypatch):
     records, problems, cache = load_with_cache(hub.content, cache_file)
     assert (records, problems) == load_plainly(hub.content)
     assert len(loadcache.LoadCache.open(cache_file).entries) == records.files  # written anew
-    monkeypatch.setattr(loadcache, "_code", ["another version of civichub"])
+    monkeypatch.setattr(caches, "_code", ["another version of civichub"])
     assert loadcache.LoadCache.open(cache_file).entries == {}
 
 

@@ -29,10 +29,10 @@ def initialized(pelican):
     # their template files again to see whether they changed
     environment.setdefault("auto_reload", False)
     settings["JINJA_ENVIRONMENT"] = environment
-    cache = settings.get("CIVICHUB_CACHE_PATH")
-    if cache:  # compiled templates survive between builds: compiling them is a tenth of a build
+    from .caches import cache_path
+    folder = cache_path(settings, "jinja")
+    if folder:  # compiled templates survive between builds: compiling them is a tenth of a build
         from jinja2 import FileSystemBytecodeCache
-        folder = Path(settings["PATH"]).parent / cache / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
         environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder)))

@@ -70,7 +70,7 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
         try:
             previous = None if full else incremental.read_record(record, output)
             files = OutputFiles(staging)
-            linked = files.inherited = link_previous(output, staging, fresh_folders(settings))
+            files.inherited = link_previous(output, staging, fresh_folders(settings))
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
                                                      "DELETE_OUTPUT_DIRECTORY": False,
                                                      "CIVICHUB_OUTPUT_FILES": files,
@@ -83,7 +83,7 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
             if counter.messages:
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
-            removed = remove_stale(output, staging, linked, files)
+            removed = remove_stale(output, staging, files)
             pages_changed = removed > 0 or any(name.endswith(".html") for name in files.replaced)
             finish_site(staging, settings, reuse_index_of=None if pages_changed else output)
             relink_unchanged(output, staging, fresh_folders(settings))

@@ -22,7 +22,7 @@ from .exports import feeds, opendata as opendata_files, programme as programme_f
 from .hub import Hub
 from .incremental import BuildRecord, Made
 from .jsonld import JsonLd
-from .model import note_prose_reads, prose_reads
+from .model import note_prose_reads, reading
 from .pages import Page, directory, opendata, programme, roundups, search as search_pages, site
 from .output import files_of
 from .pipeline import build_hub, load_and_check
@@ -72,9 +72,9 @@ class HubGenerator(Generator):
         units = self.units(writer, self.context.get("articles", []))  # (Pelican's posts are read)
         inputs = incremental.inputs_of(self.hub, self.settings, self.context)
         plan = incremental.Plan(self.settings.get("CIVICHUB_PREVIOUS_BUILD"), inputs, files.inherited)
-        kept = {unit.key: plan.kept(unit.key) for unit in units}
-        to_make = [unit for unit in units if kept[unit.key] is None]
-        for made in filter(None, kept.values()):
+        kept = {unit.key: made for unit in units if (made := plan.kept(unit.key))}
+        to_make = [unit for unit in units if unit.key not in kept]
+        for made in kept.values():
             self.claim(writer, files, made.outputs)
         self.made: dict[str, Made] = {}
         processes = self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
@@ -83,9 +83,8 @@ class HubGenerator(Generator):
             merge_written(writer, files, self.made, summary)
         self.write_file(*opendata_files.package_file(self.site, self.settings, self.read_file))
         log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(units),
-                  "full build" if plan.full else f"free text changed in {len(plan.changed)} file(s)")
-        made = {key: previous for key, previous in kept.items() if previous}
-        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(inputs, {**made, **self.made})
+                  "full build" if plan.full else f"free text changed in {len(plan.changed)} source(s)")
+        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(inputs, {**kept, **self.made})
 
     def jobs(self, units: list[Unit]) -> list[partial]:
         """The whole exports are the longest jobs: first, so that the chunks of pages and files
@@ -102,24 +101,21 @@ class HubGenerator(Generator):
         listing its pages or files counts for each of them."""
         units, self.templates = [], set()
         for module in PAGE_SETS:
-            with prose_reads() as listing:
-                pages = list(module.pages(self.hub, self.urls, self.settings))
+            pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
             self.templates |= {page.template for page in pages}
             units += [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page),
-                           frozenset(listing)) for page in pages]
+                           listing) for page in pages]
         for export in FILE_EXPORTS:
-            with prose_reads() as listing:
-                found = list(export(self.hub, self.site, posts, self.settings))
-            units += [Unit(relative, partial(self.write_file, relative, make), frozenset(listing))
-                      for relative, make in found]
+            found, listing = reading(lambda: list(export(self.hub, self.site, posts, self.settings)))
+            units += [Unit(relative, partial(self.write_file, relative, make), listing) for relative, make in found]
         units += [Unit(f"{WHOLE_PREFIX}{export.__module__}.{export.__name__}",
                        partial(self.write_files, export, posts)) for export in WHOLE_EXPORTS]
         return units
 
     def make_units(self, units: list[Unit]) -> None:
         for unit in units:
-            reads, outputs = incremental.reads_of(unit.make)
-            self.made[unit.key] = Made(reads | unit.listing_reads, outputs)
+            outputs, reads = reading(unit.make)
+            self.made[unit.key] = Made(reads | unit.listing_reads, tuple(outputs))
 
     def claim(self, writer, files, outputs: tuple[str, ...]) -> None:
         """A file kept from the previous build is this build's too: neither stale nor free."""
@@ -197,13 +193,12 @@ class RenderedOnce:
 
     def __init__(self, template, context: dict):
         self.template, self.context = template, context
-        self.rendered: dict[str, tuple[Markup, set[str]]] = {}
+        self.rendered: dict[str, tuple[Markup, frozenset[str]]] = {}
 
     def __call__(self, site_url: str) -> Markup:
         if site_url not in self.rendered:
-            with prose_reads() as reads:
-                html = Markup(self.template.render({**self.context, "SITEURL": site_url}))
-            self.rendered[site_url] = (html, reads)
+            self.rendered[site_url] = reading(
+                lambda: Markup(self.template.render({**self.context, "SITEURL": site_url})))
         html, reads = self.rendered[site_url]
         note_prose_reads(reads)  # every page that shows it depends on what it read
         return html

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
+from .caches import cache_path, code_digest, digest, files_under, hash_files, write_pickle
 from .fields import Ref
 from .model import Source
 from .problems import Pos
@@ -170,14 +171,9 @@ def environment_digest(settings: dict, context: dict) -> str:
              sys.version, os.getcwd(), str(context.get("today")), os.environ.get("SOURCE_DATE_EPOCH", ""),
              [(name, library_version(name)) for name in LIBRARIES]]
     hasher = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16)
-    code = Path(__file__).parent
-    for folder in (code, Path(settings.get("THEME", "")) if settings.get("THEME") else None):
-        for path in files_under(folder):
-            hasher.update(path.encode("utf-8", "surrogateescape"))
-            hasher.update(Path(path).read_bytes())
-    for path in pelican_sources(context):
-        hasher.update(path.encode("utf-8", "surrogateescape"))
-        hasher.update(Path(path).read_bytes())
+    hasher.update(code_digest().encode("ascii"))
+    hash_files(hasher, files_under(Path(settings["THEME"]) if settings.get("THEME") else None))
+    hash_files(hasher, pelican_sources(context))
     content = Path(settings.get("PATH", "content"))
     for static in settings.get("STATIC_PATHS", []):
         for path in files_under(content / static):  # pages may name an image's size or format
@@ -204,16 +200,6 @@ def pelican_sources(context: dict) -> list[str]:
     return sorted(found)
 
 
-def files_under(folder: Path | None) -> list[str]:
-    if folder is None or not folder.is_dir():
-        return []
-    found = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        found += [os.path.join(root, name) for name in sorted(names) if not name.endswith(".pyc")]
-    return found
-
-
 def plain(value: Any) -> Any:
     """Settings as data that compares equal between runs (a function becomes its name)."""
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -231,15 +217,10 @@ def plain(value: Any) -> Any:
     return f"<{getattr(value, '__module__', '')}.{name}>"
 
 
-def digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-
-
 # -- the record on disk ---------------------------------------------------------------------------
 
 def record_path(settings: dict) -> Path | None:
-    cache = settings.get("CIVICHUB_CACHE_PATH")
-    return Path(settings["PATH"]).parent / cache / RECORD_NAME if cache else None
+    return cache_path(settings, RECORD_NAME)
 
 
 def folder_identity(folder: Path) -> tuple[int, int, int] | None:
@@ -272,23 +253,10 @@ def write_record(path: Path | None, output: Path, record: BuildRecord | None) ->
     """Saved once the new site is in place; a failed write only costs the next build its speed."""
     if path is None:
         return
+    if record is not None:
+        write_pickle(path, {"output": str(output), "identity": folder_identity(output), "record": record})
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if record is None:
-            path.unlink(missing_ok=True)
-            return
-        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        with open(temporary, "wb") as handle:
-            pickle.dump({"output": str(output), "identity": folder_identity(output), "record": record},
-                        handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        path.unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def reads_of(make: Callable[[], Iterable[str]]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Run make() (which returns the files it wrote) while noting the free text it reads."""
-    from .model import prose_reads
-    with prose_reads() as files:
-        outputs = tuple(make())
-    return frozenset(files), outputs

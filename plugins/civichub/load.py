@@ -85,12 +85,14 @@ class Loader:
     def guarded(self, path: Path, load_one: Callable[[Path], None]) -> None:
         """One file's records and problems, from the cache when the file did not change."""
         self.content.files += 1
-        key = self.cache.key(path, self.display(path)) if self.cache else None
-        loaded = self.cache.get(key) if self.cache else None
+        if self.cache is None:
+            self.merge(self.loaded(path, load_one))
+            return
+        key = self.cache.key(path, self.display(path))
+        loaded = self.cache.get(key)
         if loaded is None:
             loaded = self.loaded(path, load_one)
-            if self.cache:
-                self.cache.put(key, loaded)
+            self.cache.put(key, loaded)
         self.merge(loaded)
 
     def loaded(self, path: Path, load_one: Callable[[Path], None]) -> Loaded:

@@ -9,7 +9,6 @@ CIVICHUB_CACHE_PATH, is locked while it is read or written, and any damage only 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import pickle
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from . import caches
 from .model import Content
 from .problems import Problem
 
@@ -53,7 +53,7 @@ class LoadCache:
 
     def read(self, handle) -> None:
         try:
-            if pickle.load(handle) != (FORMAT, code_digest()):
+            if pickle.load(handle) != (FORMAT, caches.code_digest()):
                 self.rewrite = True
                 return
             while True:
@@ -104,16 +104,11 @@ class LoadCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         with open(temporary, "wb") as handle:
-            pickle.dump((FORMAT, code_digest()), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, caches.code_digest()), handle, protocol=pickle.HIGHEST_PROTOCOL)
             for item in entries.items():
                 pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
         with locked(self.path, "ab"):
             os.replace(temporary, self.path)
-
-
-def path_for(settings: dict) -> Path | None:
-    cache = settings.get("CIVICHUB_CACHE_PATH")
-    return Path(settings["PATH"]).parent / cache / FILE_NAME if cache else None
 
 
 @contextmanager
@@ -130,16 +125,3 @@ def locked(path: Path, mode: str) -> Iterator:
                 yield handle
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-_code: list[str] = []
-
-
-def code_digest() -> str:
-    """civichub's own code: the loader, the schema, the records they make."""
-    if not _code:
-        hasher = hashlib.blake2b(digest_size=16)
-        for path in sorted(Path(__file__).parent.rglob("*.py")):
-            hasher.update(path.read_bytes())
-        _code.append(hasher.hexdigest())
-    return _code[0]

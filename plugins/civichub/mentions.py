@@ -25,14 +25,14 @@ Matching is linear in the text: the text is cut into normalised tokens and walke
 of the names' tokens (no per-actor regular expression, no actors x links scan)."""
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from .caches import digest, write_pickle
 
 log = logging.getLogger("civichub")
 
@@ -177,7 +177,7 @@ class Found:
 
     def __init__(self, names: list[tuple[str, str, str]], path: Path | None = None):
         self.names, self.path = names, path
-        self.key = hashlib.blake2b(repr(names).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        self.key = digest(repr(names))
         self.known = self.read() if path else {}
         self.seen: dict[str, frozenset[tuple[str, str]]] = {}
         self.matcher: Matcher | None = None
@@ -201,16 +201,8 @@ class Found:
         return known if key == self.key and isinstance(known, dict) else {}
 
     def save(self) -> None:
-        if not self.path or self.seen == self.known:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-            with open(temporary, "wb") as handle:
-                pickle.dump((self.key, self.seen), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass
+        if self.path and self.seen != self.known:
+            write_pickle(self.path, (self.key, self.seen))
 
 
 def post_text(post) -> str:

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from .fields import Ref
 from .problems import Pos
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,14 @@ def prose_reads() -> Iterator[set[str]]:
         files, _reading = _reading, outer
         if outer is not None:
             outer |= files
+
+
+def reading(make: Callable[[], T]) -> tuple[T, frozenset[str]]:
+    """make()'s value and the sources whose free text it read (which a cache of the value notes
+    again with note_prose_reads each time it hands the value out)."""
+    with prose_reads() as reads:
+        value = make()
+    return value, frozenset(reads)
 
 
 def note_prose_reads(files: Iterable[str]) -> None:

@@ -20,6 +20,10 @@ class OutputFiles:
         self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
         self.inherited: set[str] = set()  # the previous site's files, linked in before the build
 
+    def unclaimed(self) -> set[str]:
+        """Files of the previous site that this build neither wrote nor kept."""
+        return self.inherited - self.unchanged - self.replaced
+
     def write(self, path: Path | str, data: bytes) -> bool:
         """Write data at path unless the file already holds exactly these bytes; True if written."""
         path = Path(path)
@@ -104,11 +108,10 @@ def link_previous(previous: Path, staging: Path, fresh: tuple[str, ...]) -> set[
     return linked
 
 
-def remove_stale(previous: Path, staging: Path, linked: set[str], files: OutputFiles) -> int:
+def remove_stale(previous: Path, staging: Path, files: OutputFiles) -> int:
     """Delete linked files this build did not produce (a removed person's page...): those still
     sharing their inode with the previous site that no writer claimed."""
-    claimed = files.unchanged | files.replaced
-    stale = [relative for relative in linked - claimed
+    stale = [relative for relative in files.unclaimed()
              if not precompressed_copy_of(relative, files.unchanged)
              and (staging / relative).exists() and os.path.samefile(staging / relative, previous / relative)]
     for relative in stale:

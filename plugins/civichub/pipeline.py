@@ -4,12 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import check, hub, load, loadcache
+from . import caches, check, hub, load, loadcache
 from .model import Content
 from .problems import Problem, sorted_problems
 
-
-MENTIONS_FILE = "mentions.pickle"
 
 
 class BuildFailed(Exception):
@@ -39,7 +37,7 @@ def load_and_check(content_dir: Path, settings: dict, display_root: Path | None 
                    cached: bool = False) -> Checked:
     """cached: keep what loading each file gave in CIVICHUB_CACHE_PATH (builds, which hold the
     output's lock, use it; a check parses everything, as CI does on a clean clone)."""
-    path = loadcache.path_for(settings) if cached else None
+    path = caches.cache_path(settings, loadcache.FILE_NAME) if cached else None
     cache = loadcache.LoadCache.open(path) if path else None
     content, problems = load.load(Path(content_dir), display_root, cache)
     problems += check.check(content, formats_from(settings))
@@ -50,6 +48,5 @@ def build_hub(checked: Checked, settings: dict, cached: bool = False) -> hub.Hub
     """cached: keep the names found in each text in CIVICHUB_CACHE_PATH for the next build."""
     if not checked.ok:
         raise BuildFailed(checked.problems)
-    cache = settings.get("CIVICHUB_CACHE_PATH") if cached else None
-    found = Path(settings["PATH"]).parent / cache / MENTIONS_FILE if cache else None
+    found = caches.cache_path(settings, "mentions.pickle") if cached else None
     return hub.build(checked.content, formats_from(settings), found)

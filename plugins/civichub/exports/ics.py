@@ -20,7 +20,7 @@ from icalendar import Event as VEvent
 from icalendar import Timezone
 
 from .. import markup
-from ..model import note_prose_reads, prose_reads
+from ..model import note_prose_reads, reading
 
 PRODID = "-//civichub//civichub exports 1.0//FR"
 
@@ -94,9 +94,7 @@ def vevent_bytes(hub, site, session, start, end) -> bytes:
         _serialised.update(site=site, events={})
     cached = _serialised["events"].get(session.key)
     if cached is None or cached[0] is not session:
-        with prose_reads() as reads:
-            data = vevent(hub, site, session, start, end).to_ical(sorted=True)
-        cached = (session, data, frozenset(reads))
+        cached = (session, *reading(lambda: vevent(hub, site, session, start, end).to_ical(sorted=True)))
         _serialised["events"][session.key] = cached
     else:
         note_prose_reads(cached[2])  # a calendar that reuses it depends on what it was made from

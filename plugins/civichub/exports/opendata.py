@@ -30,7 +30,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any, Callable, Iterator
 
-from ..model import note_prose_reads, prose_reads
+from ..model import note_prose_reads, reading
 
 DEFAULT_LICENSE = {
     "name": "etalab-2.0",
@@ -439,9 +439,7 @@ def made_table_bytes(to_bytes: Callable[[Table], bytes], spec: Table, hub, site)
         _made.update(hub=hub, tables={})
     cached = _made["tables"].get(spec.name)
     if cached is None:
-        with prose_reads() as reads:
-            table = table_of(spec, hub, site.urls, site.absolute)
-        cached = _made["tables"][spec.name] = (table, frozenset(reads))
+        cached = _made["tables"][spec.name] = reading(lambda: table_of(spec, hub, site.urls, site.absolute))
     else:
         note_prose_reads(cached[1])
     return to_bytes(cached[0])

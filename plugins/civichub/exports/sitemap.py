@@ -11,7 +11,7 @@ def page_urls(output: Path, site_url: str, files=None) -> list[str]:
     """Every page on disk, but those left from the previous site that this build did not make
     (build.py removes them once the build is over)."""
     from ..output import html_pages
-    stale = files.inherited - files.unchanged - files.replaced if files is not None else set()
+    stale = files.unclaimed() if files is not None else set()
     urls = []
     for relative in html_pages(output):
         if relative in EXCLUDED or relative in stale:

@@ -1,0 +1,61 @@
+"""What builds keep between them, in CIVICHUB_CACHE_PATH (safe to delete): where each cache lives,
+how one is written (whole or not at all), and the digests that tell whether it still holds."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+_code: list[str] = []
+
+
+def cache_path(settings: dict, name: str) -> Path | None:
+    """<hub>/<CIVICHUB_CACHE_PATH>/<name>, or None when the settings keep no cache."""
+    cache = settings.get("CIVICHUB_CACHE_PATH")
+    return Path(settings["PATH"]).parent / cache / name if cache else None
+
+
+def write_pickle(path: Path, value: object) -> None:
+    """value pickled into path through a temporary file, so a reader never sees half of it.
+    A failed write only costs the next build what the cache would have saved it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except (OSError, pickle.PicklingError):
+        pass
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def code_digest() -> str:
+    """civichub's own files (code and data), read once per process: another version of civichub
+    makes every cache stale."""
+    if not _code:
+        hasher = hashlib.blake2b(digest_size=16)
+        hash_files(hasher, files_under(Path(__file__).parent))
+        _code.append(hasher.hexdigest())
+    return _code[0]
+
+
+def hash_files(hasher, paths: list[str]) -> None:
+    """Each file's name and bytes into hasher."""
+    for path in paths:
+        hasher.update(path.encode("utf-8", "surrogateescape"))
+        hasher.update(Path(path).read_bytes())
+
+
+def files_under(folder: Path | None) -> list[str]:
+    """Every file under folder, in a stable order, compiled Python aside."""
+    if folder is None or not folder.is_dir():
+        return []
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        found += [os.path.join(root, name) for name in sorted(names) if not name.endswith(".pyc")]
+    return found
