@@ -137,7 +137,7 @@ def test_search_page_can_be_turned_off():
 
 
 def test_missing_pagefind_is_one_clear_line(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pagefind.index", None)  # import fails as if not installed
+    monkeypatch.setitem(sys.modules, "pagefind.service", None)  # import fails as if not installed
     with pytest.raises(search.SearchUnavailable) as raised:
         search.index_site(tmp_path)
     message = str(raised.value)
@@ -177,3 +177,19 @@ def test_hard_linked_files_are_replaced_not_written_into(sample_site, tmp_path):
     assert (sample_site / "liens/27/index.html").read_bytes() == before
     assert b'id="lien-1"' in (site / "liens/27/index.html").read_bytes()
     assert not list(site.rglob("*.tmp"))
+
+
+def test_a_failing_pagefind_is_one_clear_line(sample_site, tmp_path, monkeypatch):
+    """What Pagefind printed last before it failed, on one line, and no index left behind."""
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Indexing...'\necho 'Error: no space left on device' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    with pytest.raises(search.SearchUnavailable) as raised:
+        search.index_site(site)
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("search: pagefind could not index ")
+    assert message.endswith("Error: no space left on device")
+    assert not (site / "pagefind").exists()
