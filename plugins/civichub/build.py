@@ -1,5 +1,8 @@
-"""A whole build, all or nothing: Pelican writes into a temporary folder beside output/, which is
-swapped in only when everything succeeded. One build at a time per output folder."""
+"""A whole build, all or nothing: Pelican writes into a temporary folder beside output/, and the
+live site changes only when everything succeeded: the new and changed files are moved into it
+and the stale ones deleted (output.commit), or, when Pagefind must index the new site whole, the
+rest of the site is hard-linked in beside them and the folder swapped in by two renames. One
+build at a time per output folder."""
 from __future__ import annotations
 
 import fcntl
@@ -8,11 +11,12 @@ import os
 import shutil
 import subprocess
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from . import incremental
-from .output import OutputFiles, link_previous, relink_unchanged, remove_stale
+from .output import OutputFiles, commit, fill, previous_files, relink_unchanged
 from .pipeline import BuildFailed
 
 
@@ -57,11 +61,24 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
     """Build the site; returns the output folder. Raises BuildFailed and leaves output/ untouched.
     Pages and files whose inputs did not change since the previous build are kept as they are
     (incremental.py), unless full is true."""
+    return build_site(settings_file, output, overrides, full).output
+
+
+@dataclass(frozen=True)
+class Built:
+    output: Path  # the site's folder
+    pages: int  # .html files in it
+
+
+def build_site(settings_file: Path, output: Path | None = None, overrides: dict | None = None,
+               full: bool = False) -> Built:
+    """build(), telling how many pages the site has."""
     from pelican import Pelican
 
     settings = read_settings(settings_file, overrides)
     output = Path(output or settings["OUTPUT_PATH"]).resolve()
     record = incremental.record_path(settings)
+    fresh = fresh_folders(settings)
     with build_lock(output):
         remove_leftovers(output)
         staging = output.parent / f".{output.name}.new-{os.getpid()}"
@@ -69,8 +86,10 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
         logging.getLogger().addHandler(counter)
         try:
             previous = None if full else incremental.read_record(record, output)
-            files = OutputFiles(staging)
-            files.inherited = link_previous(output, staging, fresh_folders(settings))
+            live = output if output.is_dir() else None
+            files = OutputFiles(staging, base=live)
+            files.inherited = previous_files(output, fresh) if live else set()
+            staging.mkdir()
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
                                                      "DELETE_OUTPUT_DIRECTORY": False,
                                                      "CIVICHUB_OUTPUT_FILES": files,
@@ -83,36 +102,43 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
             if counter.messages:
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
-            removed = remove_stale(output, staging, files)
-            pages_changed = removed > 0 or any(name.endswith(".html") for name in files.replaced)
-            finish_site(staging, settings, reuse_index_of=None if pages_changed else output)
-            relink_unchanged(output, staging, fresh_folders(settings))
+            pages = files.pages()
+            stale = files.stale()
+            search = settings.get("CIVICHUB_SEARCH", True)
+            # Pagefind does not write its files in a stable order: when no page changed, the
+            # previous index stays, rather than one with other bytes for the same content
+            pages_changed = any(name.endswith(".html") for name in stale | files.replaced)
+            index = search and (pages_changed or not (output / "pagefind" / "pagefind.js").is_file())
+            whole = live is None or index
+            if whole and live:  # Pagefind reads a whole site: the rest of it joins the new files
+                fill(staging, output, files.inherited - stale - files.replaced)
+            finish_site(staging, settings, index)
+            if whole:
+                relink_unchanged(output, staging, fresh)
             if settings.get("CIVICHUB_PRECOMPRESS"):
                 from .compress import precompress
                 precompress(staging, files)
             incremental.write_record(record, output, None)  # this site is no longer the old record's
-            swap_in(staging, output)
+            if whole:
+                swap_in(staging, output)
+            else:
+                commit(staging, output, files, fresh, kept=("pagefind",) if search else ())
+                shutil.rmtree(staging)
             incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
             logging.getLogger().removeHandler(counter)
-    return output
+    return Built(output, len(pages))
 
 
-def finish_site(staging: Path, settings: dict, reuse_index_of: Path | None = None) -> None:
-    """What needs the whole written site: programme PDFs (optional) and the search index.
-    When no page changed, the previous index is kept as it was (Pagefind does not write its
-    filter files in a stable order, so indexing again would change bytes for nothing)."""
+def finish_site(staging: Path, settings: dict, index: bool) -> None:
+    """What needs the whole written site: programme PDFs (optional) and, if index, the search index."""
     from .exports import pdf
     if pdf.enabled(settings) and "CIVICHUB_HUB" in settings:
         pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
-    if not settings.get("CIVICHUB_SEARCH", True):
-        return
-    previous = reuse_index_of / "pagefind" if reuse_index_of else None
-    if previous and (previous / "pagefind.js").is_file():
-        shutil.copytree(previous, staging / "pagefind", copy_function=os.link, dirs_exist_ok=True)
+    if not index:
         return
     from .search import SearchUnavailable, index_site
     try:

@@ -107,21 +107,19 @@ def run_check(args) -> int:
 
 
 def run_build(args) -> int:
-    from .build import BuildLocked, build
-    from .output import html_pages
+    from .build import BuildLocked, build_site
     from .pipeline import BuildFailed
     settings_or_exit(args.settings)
     started = time.perf_counter()
     try:
-        output = build(args.settings, args.output, full=args.full)
+        built = build_site(args.settings, args.output, full=args.full)
     except BuildFailed as exc:
         print(f"civichub build: failed ({exc}); the previous site was left as it was", file=sys.stderr)
         return 1
     except BuildLocked as exc:
         print(f"civichub build: {exc}", file=sys.stderr)
         return 1
-    pages = len(html_pages(output))
-    print(f"civichub build: {pages} pages in {output} ({time.perf_counter() - started:.2f} s)",
+    print(f"civichub build: {built.pages} pages in {built.output} ({time.perf_counter() - started:.2f} s)",
           file=sys.stderr)
     return 0
 

@@ -144,7 +144,8 @@ class HubGenerator(Generator):
         return [os.path.normpath(name)]
 
     def read_file(self, relative: str) -> bytes:
-        return (Path(self.output_path) / relative).read_bytes()
+        """A file of the new site, written by this build or kept from the previous one."""
+        return files_of(self.settings, Path(self.output_path)).read(relative)
 
     def write_file(self, relative: str, data: bytes | Callable[[], bytes]) -> list[str]:
         content = data() if callable(data) else data

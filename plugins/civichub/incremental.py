@@ -66,7 +66,7 @@ class Plan:
 
     def __init__(self, previous: BuildRecord | None, inputs: Inputs, inherited: set[str]):
         self.previous = previous
-        self.inherited = inherited  # files of the previous site, linked into this build's folder
+        self.inherited = inherited  # files of the previous site, which a kept unit's outputs must be among
         self.changed = changed_prose(previous, inputs)  # None: everything is to be made
 
     @property

@@ -1,7 +1,10 @@
-"""Writing the site so that an unchanged page keeps its file: the new build starts as hard links
-to the previous one, and a file is replaced (never written in place) only when its bytes change.
-A CDN sync or the dev server's reload then sees only what really changed, and the previous site
-stays untouched until the new one is swapped in whole (see build.py)."""
+"""Writing the site so that an unchanged page keeps its file. A build writes only the files
+whose bytes change, into a folder of its own beside the live site, comparing with the live site's
+files; once it succeeded, those files are moved into the live site and the files it no longer
+has are deleted (commit), or, when a tool needs the whole new site on disk (Pagefind), the rest is
+hard-linked in beside them and the folder is swapped in whole (see build.py). A CDN sync or the
+dev server's reload then sees only what really changed, and the live site stays untouched until
+the build is over."""
 from __future__ import annotations
 
 import os
@@ -11,25 +14,49 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 
 class OutputFiles:
-    """The files of one build: which were produced unchanged, which replaced."""
+    """The files of one build: which were produced unchanged, which replaced. root is where the
+    build writes; base, when set, the live site that an unchanged file is kept in."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, base: Path | None = None):
         self.root = Path(root)
+        self.base = Path(base) if base else None
         self.unchanged: set[str] = set()
         self.replaced: set[str] = set()
         self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
-        self.inherited: set[str] = set()  # the previous site's files, linked in before the build
+        self.inherited: set[str] = set()  # the live site's files when the build began
 
     def unclaimed(self) -> set[str]:
         """Files of the previous site that this build neither wrote nor kept."""
         return self.inherited - self.unchanged - self.replaced
 
+    def stale(self) -> set[str]:
+        """Files of the previous site to delete: those not claimed, but the precompressed copies
+        of unchanged files (still valid, kept for compress.py to reuse)."""
+        return {relative for relative in self.unclaimed()
+                if not precompressed_copy_of(relative, self.unchanged)}
+
+    def current(self, relative: str) -> Path:
+        """Where the file's present bytes are: this build's copy, else the live site's."""
+        if self.base is None or relative in self.replaced:
+            return self.root / relative
+        return self.base / relative
+
+    def read(self, relative: str) -> bytes:
+        return self.current(os.path.normpath(relative)).read_bytes()
+
+    def pages(self) -> list[str]:
+        """The new site's .html files, sorted: those written or kept through this object, and
+        those other tools put under root (static files)."""
+        found = {key.replace(os.sep, "/") for key in self.unchanged | self.replaced if key.endswith(".html")}
+        return sorted(found.union(html_pages(self.root)))
+
     def write(self, path: Path | str, data: bytes) -> bool:
         """Write data at path unless the file already holds exactly these bytes; True if written."""
         path = Path(path)
         key = os.path.relpath(path, self.root)
+        current = self.current(key)
         try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
+            if current.stat().st_size == len(data) and current.read_bytes() == data:
                 self.unchanged.add(key)
                 return False
         except FileNotFoundError:
@@ -88,36 +115,74 @@ class ChangeAwareWriter(Writer):
         return _Buffer(files_of(self.settings, Path(self.output_path)), filename, encoding)
 
 
-def link_previous(previous: Path, staging: Path, fresh: tuple[str, ...]) -> set[str]:
-    """Hard-link every file of the previous site into staging, except under the 'fresh' folders
-    that other tools rewrite in place (theme and static files, the search index)."""
-    linked: set[str] = set()
+def previous_files(previous: Path, fresh: tuple[str, ...]) -> set[str]:
+    """Every file of the previous site, relative to it, but those under the 'fresh' folders that
+    other tools write whole each time (theme and static files, the search index)."""
+    found: set[str] = set()
     if not previous.is_dir():
-        return linked
+        return found
     for folder, dirs, names in os.walk(previous):
         relative_folder = os.path.relpath(folder, previous)
-        if relative_folder != "." and relative_folder.split(os.sep)[0] in fresh:
-            dirs[:] = []
+        if relative_folder == ".":
+            dirs[:] = [d for d in dirs if d not in fresh]
+            found.update(names)
+        else:
+            found.update(os.path.join(relative_folder, name) for name in names)
+    return found
+
+
+def fill(staging: Path, previous: Path, relatives: set[str]) -> None:
+    """Hard-link these files of the previous site into staging, so that it holds a whole site."""
+    made: set[str] = set()
+    for relative in sorted(relatives):
+        folder = os.path.dirname(relative)
+        if folder not in made:
+            os.makedirs(staging / folder, exist_ok=True)
+            made.add(folder)
+        os.link(previous / relative, staging / relative)
+
+
+def commit(staging: Path, output: Path, files: OutputFiles, fresh: tuple[str, ...],
+           kept: tuple[str, ...] = ()) -> None:
+    """Move what the build wrote into the live site and delete what it no longer has. Each file
+    is replaced by a rename, so a reader sees the old file or the new one, never half of one.
+    The fresh folders become what the build wrote there, but those named in kept stay as they are."""
+    written = set(all_files(staging))
+    stale = files.stale()
+    for name in fresh:
+        if name in kept:
             continue
-        dirs[:] = [d for d in dirs if not (relative_folder == "." and d in fresh)]
-        os.makedirs(staging / relative_folder, exist_ok=True)
-        for name in names:
-            relative = os.path.normpath(os.path.join(relative_folder, name))
-            os.link(Path(folder) / name, staging / relative)
-            linked.add(relative)
-    return linked
+        rewritten = {key for key in written if key.split(os.sep)[0] == name}
+        stale |= set(all_files(output, name)) - rewritten - files.unchanged - files.replaced
+        written -= drop_identical(staging, output, rewritten)
+    folders: set[str] = set()
+    for relative in sorted(written):
+        folder = os.path.dirname(relative)
+        if folder not in folders:
+            os.makedirs(output / folder, exist_ok=True)
+            folders.add(folder)
+        os.replace(staging / relative, output / relative)
+    for relative in stale - written:
+        (output / relative).unlink(missing_ok=True)
+        remove_empty_parents(output, Path(relative).parent)
 
 
-def remove_stale(previous: Path, staging: Path, files: OutputFiles) -> int:
-    """Delete linked files this build did not produce (a removed person's page...): those still
-    sharing their inode with the previous site that no writer claimed."""
-    stale = [relative for relative in files.unclaimed()
-             if not precompressed_copy_of(relative, files.unchanged)
-             and (staging / relative).exists() and os.path.samefile(staging / relative, previous / relative)]
-    for relative in stale:
-        (staging / relative).unlink()
-        remove_empty_parents(staging, Path(relative).parent)
-    return len(stale)
+def drop_identical(staging: Path, output: Path, candidates: set[str]) -> set[str]:
+    """Delete from staging the files a tool wrote again with the bytes they had, so that the
+    live site's stay (same inode, same time); returns them."""
+    dropped = set()
+    for relative in candidates:
+        new, old = staging / relative, output / relative
+        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            new.unlink()
+            dropped.add(relative)
+    return dropped
+
+
+def all_files(root: Path, under: str = "") -> list[str]:
+    """Every file under root/under, relative to root."""
+    return [os.path.relpath(os.path.join(folder, name), root)
+            for folder, _, names in os.walk(root / under) for name in names]
 
 
 def remove_empty_parents(root: Path, relative: Path) -> None:

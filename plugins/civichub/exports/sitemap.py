@@ -8,13 +8,12 @@ EXCLUDED = {"404.html"}
 
 
 def page_urls(output: Path, site_url: str, files=None) -> list[str]:
-    """Every page on disk, but those left from the previous site that this build did not make
-    (build.py removes them once the build is over)."""
+    """Every page of the new site: those the build wrote or kept (files, an OutputFiles), else
+    those on disk."""
     from ..output import html_pages
-    stale = files.unclaimed() if files is not None else set()
     urls = []
-    for relative in html_pages(output):
-        if relative in EXCLUDED or relative in stale:
+    for relative in files.pages() if files is not None else html_pages(output):
+        if relative in EXCLUDED:
             continue
         if relative == "index.html" or relative.endswith("/index.html"):
             relative = relative[: -len("index.html")]
