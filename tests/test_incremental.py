@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from civichub import incremental
+from civichub import fingerprint, incremental
 from civichub.build import build
 from civichub.model import Person, Source, prose_reads
 from civichub.problems import Pos
@@ -199,6 +199,23 @@ def test_the_structure_ignores_positions_and_free_text():
     def person(line: int, bio: str) -> Person:
         return Person(slug="a", name="A", src=Source("content/people/a.yaml", {"bio": Pos("x", line)}), bio=bio)
     texts_one, texts_two = defaultdict(list), defaultdict(list)
-    assert incremental.shape(person(3, "Un."), texts_one) == incremental.shape(person(9, "Deux."), texts_two)
+    assert fingerprint.shape(person(3, "Un."), texts_one) == fingerprint.shape(person(9, "Deux."), texts_two)
     assert texts_one != texts_two
     assert os.path.basename(next(iter(texts_one))) == "a.yaml"
+
+
+def test_what_the_new_site_no_longer_has_leaves_the_live_one(hub):
+    """The build moves what it wrote into the live site: a removed person's page goes with its
+    folder, a theme file removed from the theme goes, and the rest keeps its inode."""
+    output = hub / "output"
+    (hub / "content" / "people" / "alex-roy.yaml").unlink()
+    sessions = hub / "content" / "events" / "journee-civic-tech-2019" / "sessions.yaml"
+    sessions.write_text(sessions.read_text(encoding="utf-8").replace("- alex-roy\n", ""), encoding="utf-8")
+    (hub / "theme" / "static" / "css" / "search.css").unlink()
+    before = tree(output)
+    build(hub / "pelicanconf.py", output)
+    after = tree(output)
+    assert not (output / "personnes" / "alex-roy").exists()
+    assert "theme/css/search.css" in before and "theme/css/search.css" not in after
+    assert before["theme/css/civichub.css"][0] == after["theme/css/civichub.css"][0]
+    assert not list(hub.glob(".output.new-*"))  # the build's own folder is gone

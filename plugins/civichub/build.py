@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import subprocess
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +89,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
             previous = None if full else incremental.read_record(record, output)
             live = output if output.is_dir() else None
             files = OutputFiles(staging, base=live)
-            files.inherited = previous_files(output, fresh) if live else set()
+            files.inherited = in_background(previous_files, output, fresh) if live else set()
             staging.mkdir()
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
                                                      "DELETE_OUTPUT_DIRECTORY": False,
@@ -131,6 +132,15 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
         finally:
             logging.getLogger().removeHandler(counter)
     return Built(output, len(pages))
+
+
+def in_background(function, *args) -> Future:
+    """function(*args) in a thread of its own; the Future gives its result or raises its error."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(function, *args)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its task
 
 
 def finish_site(staging: Path, settings: dict, index: bool) -> None:

@@ -120,7 +120,9 @@ class HubGenerator(Generator):
     def claim(self, writer, files, outputs: tuple[str, ...]) -> None:
         """A file kept from the previous build is this build's too: neither stale nor free."""
         files.unchanged.update(outputs)
-        writer._written_files.update(sanitised_join(self.output_path, name) for name in outputs)
+        # (outputs are this build's own normalised names: no need for sanitised_join's checks)
+        root = os.path.join(os.path.abspath(self.output_path), "")
+        writer._written_files.update(root + name for name in outputs)
 
     def write_files(self, export, posts) -> list[str]:
         written = []

@@ -15,22 +15,17 @@ The record is kept in CIVICHUB_CACHE_PATH, valid for one output folder as it was
 that wrote the record (build.py checks the folder's identity); anything else means a full build."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
 import sys
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .caches import cache_path, code_digest, digest, files_under, hash_files, write_pickle
-from .fields import Ref
-from .model import Source
-from .problems import Pos
+from .fingerprint import shape
 
 RECORD_VERSION = 1
 RECORD_NAME = "build-record.pickle"
@@ -102,57 +97,15 @@ def inputs_of(hub, settings: dict, context: dict) -> Inputs:
 
 
 def content_digests(hub) -> tuple[str, dict[str, str]]:
-    """(digest of the structure, {source: digest of its free text})."""
+    """(digest of the structure, {source: digest of its free text}), from each file's
+    fingerprint, made when the file was loaded (and kept with it in the load cache)."""
     content = hub.content
-    texts: dict[str, list] = defaultdict(list)
-    records = [*content.actors.values(), *content.people.values(), *content.events.values(),
-               *content.sessions, *content.roundups, *content.timeline, *content.posts]
-    structure = [shape(record, texts) for record in records]
-    structure.append((shape(content.declared, texts), content.files, mention_shape(hub)))
-    return digest(repr(structure)), {name: digest(repr(values)) for name, values in texts.items()}
-
-
-def shape(value: Any, texts: dict[str, list]) -> Any:
-    """A value as plain, comparable data without its free text (moved to texts[source]) and
-    without source positions (they only serve messages)."""
-    kind = type(value)
-    shaper = _SHAPERS.get(kind) or _SHAPERS.setdefault(kind, shaper_for(kind))
-    return shaper(value, texts)
-
-
-def shaper_for(kind: type) -> Callable[[Any, dict], Any]:
-    """How to shape values of one type (found once per type: a build shapes a million values)."""
-    if kind is type(None) or issubclass(kind, (str, int, float, date, time)):
-        return lambda value, texts: value
-    if issubclass(kind, (list, tuple)):
-        return lambda value, texts: tuple(shape(item, texts) for item in value)
-    if issubclass(kind, dict):
-        return lambda value, texts: tuple((key, shape(item, texts)) for key, item in value.items())
-    if issubclass(kind, (set, frozenset)):
-        return lambda value, texts: tuple(sorted(value))
-    if issubclass(kind, Ref):
-        return lambda value, texts: ("ref", value.kind, value.id)
-    if issubclass(kind, Source):
-        return lambda value, texts: ("src", value.file, value.prefix)
-    if issubclass(kind, Pos):
-        return lambda value, texts: None
-    if dataclasses.is_dataclass(kind):
-        return record_shaper(kind)
-    raise TypeError(f"incremental.shape: cannot compare a {kind.__name__}")
-
-
-def record_shaper(kind: type) -> Callable[[Any, dict], Any]:
-    free = getattr(kind, "PROSE", ())
-    names = tuple(f.name for f in dataclasses.fields(kind) if f.name not in free)
-
-    def shaped(record, texts):
-        if free:
-            texts[kind.PROSE_FILE(record)].append(tuple(getattr(record, name) for name in free))
-        return (kind.__name__, *(shape(getattr(record, name), texts) for name in names))
-    return shaped
-
-
-_SHAPERS: dict[type, Callable[[Any, dict], Any]] = {}
+    structure = [(name, fingerprint.structure) for name, fingerprint in content.fingerprints.items()]
+    structure.append((shape(content.declared, {}), content.files, mention_shape(hub)))
+    prose: dict[str, str] = {}
+    for fingerprint in content.fingerprints.values():
+        prose.update(fingerprint.prose)
+    return digest(repr(structure)), prose
 
 
 def mention_shape(hub) -> tuple:

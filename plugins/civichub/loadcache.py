@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import caches
+from .fingerprint import Fingerprint
 from .model import Content
 from .problems import Problem
 
@@ -31,6 +32,7 @@ class Loaded:
     """What loading one file gave: its records, in a Content of their own, and its problems."""
     content: Content
     problems: list[Problem]
+    fingerprint: Fingerprint | None = None  # when loaded for a build
 
 
 class LoadCache:

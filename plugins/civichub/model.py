@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from .fields import Ref
 from .problems import Pos
+
+if TYPE_CHECKING:
+    from .fingerprint import Fingerprint
 
 T = TypeVar("T")
 
@@ -390,3 +393,5 @@ class Content:
     # every actor and person file found, even one with errors: references to it are not
     # reported again as unknown
     declared: dict[str, set[str]] = field(default_factory=lambda: {"actor": set(), "person": set()})
+    # each file's fingerprint.Fingerprint, by file (when loaded for a build)
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)

@@ -8,6 +8,7 @@ the build is over."""
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
 from pathlib import Path
 
 from pelican.writers import FileOverwriteFailedError, Writer
@@ -23,7 +24,19 @@ class OutputFiles:
         self.unchanged: set[str] = set()
         self.replaced: set[str] = set()
         self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
-        self.inherited: set[str] = set()  # the live site's files when the build began
+        self._inherited: set[str] | Future = set()
+
+    @property
+    def inherited(self) -> set[str]:
+        """The live site's files when the build began (listed while the build loads, if given as
+        a Future: listing 10,000 folders is the kernel's time, not Python's)."""
+        if isinstance(self._inherited, Future):
+            self._inherited = self._inherited.result()
+        return self._inherited
+
+    @inherited.setter
+    def inherited(self, files: set[str] | Future) -> None:
+        self._inherited = files
 
     def unclaimed(self) -> set[str]:
         """Files of the previous site that this build neither wrote nor kept."""
@@ -121,12 +134,13 @@ def previous_files(previous: Path, fresh: tuple[str, ...]) -> set[str]:
     found: set[str] = set()
     if not previous.is_dir():
         return found
+    prefix = len(os.path.join(str(previous), ""))
     for folder, dirs, names in os.walk(previous):
-        relative_folder = os.path.relpath(folder, previous)
-        if relative_folder == ".":
+        if len(folder) < prefix:  # the site's top folder
             dirs[:] = [d for d in dirs if d not in fresh]
             found.update(names)
         else:
+            relative_folder = folder[prefix:]
             found.update(os.path.join(relative_folder, name) for name in names)
     return found
 

@@ -35,11 +35,12 @@ def formats_from(settings: dict) -> dict[str, str]:
 
 def load_and_check(content_dir: Path, settings: dict, display_root: Path | None = None,
                    cached: bool = False) -> Checked:
-    """cached: keep what loading each file gave in CIVICHUB_CACHE_PATH (builds, which hold the
-    output's lock, use it; a check parses everything, as CI does on a clean clone)."""
+    """cached: keep what loading each file gave in CIVICHUB_CACHE_PATH, with each file's
+    fingerprint (builds, which hold the output's lock, use it; a check parses everything, as CI
+    does on a clean clone)."""
     path = caches.cache_path(settings, loadcache.FILE_NAME) if cached else None
     cache = loadcache.LoadCache.open(path) if path else None
-    content, problems = load.load(Path(content_dir), display_root, cache)
+    content, problems = load.load(Path(content_dir), display_root, cache, fingerprints=cached)
     problems += check.check(content, formats_from(settings))
     return Checked(content, sorted_problems(problems))
 
