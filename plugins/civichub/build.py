@@ -10,11 +10,11 @@ import logging
 import os
 import shutil
 import subprocess
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from . import incremental
 from .output import OutputFiles, commit, fill, previous_files, relink_unchanged
@@ -134,13 +134,27 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
     return Built(output, len(pages))
 
 
-def in_background(function, *args) -> Future:
-    """function(*args) in a thread of its own; the Future gives its result or raises its error."""
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(function, *args)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends with its task
+def in_background(function, *args) -> Callable[[], Any]:
+    """Start function(*args) in a thread; returns a function that waits for the thread to end
+    and gives what it returned, or raises what it raised. (Joined, not just awaited: the build
+    forks its rendering processes later, and forking leaves no thread behind only if none runs.)"""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # raised again in the thread that asks for the result
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name=f"civichub-{function.__name__}", daemon=True)
+    thread.start()
+
+    def result():
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+    return result
 
 
 def finish_site(staging: Path, settings: dict, index: bool) -> None:

@@ -8,8 +8,8 @@ the build is over."""
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future
 from pathlib import Path
+from typing import Callable
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -24,18 +24,19 @@ class OutputFiles:
         self.unchanged: set[str] = set()
         self.replaced: set[str] = set()
         self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
-        self._inherited: set[str] | Future = set()
+        self._inherited: set[str] | Callable[[], set[str]] = set()
 
     @property
     def inherited(self) -> set[str]:
-        """The live site's files when the build began (listed while the build loads, if given as
-        a Future: listing 10,000 folders is the kernel's time, not Python's)."""
-        if isinstance(self._inherited, Future):
-            self._inherited = self._inherited.result()
+        """The live site's files when the build began. Given as a function, they are listed while
+        the build loads and asked for when first needed (listing 10,000 folders is the kernel's
+        time, not Python's)."""
+        if callable(self._inherited):
+            self._inherited = self._inherited()
         return self._inherited
 
     @inherited.setter
-    def inherited(self, files: set[str] | Future) -> None:
+    def inherited(self, files: set[str] | Callable[[], set[str]]) -> None:
         self._inherited = files
 
     def unclaimed(self) -> set[str]:
