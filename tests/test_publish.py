@@ -62,3 +62,14 @@ def test_unchanged_pages_keep_their_compressed_copies(hub):
     assert page.stat().st_ino == inode
     changed = output / "personnes" / "paula-forteza" / "index.html"
     assert gzip.decompress((changed.parent / "index.html.gz").read_bytes()) == changed.read_bytes()
+
+
+def test_compression_turned_on_compresses_the_pages_a_build_keeps(hub):
+    """The pages of a rebuild are mostly kept from the live site: they get their copies too."""
+    hub.build()
+    with open(hub.root / "pelicanconf.py", "a") as conf:
+        conf.write("\nCIVICHUB_PRECOMPRESS = True\n")
+    output = hub.build()
+    for page in sorted(output.rglob("*.html")):
+        if page.stat().st_size >= 256:
+            assert gzip.decompress((page.parent / (page.name + ".gz")).read_bytes()) == page.read_bytes()
