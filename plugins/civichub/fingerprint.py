@@ -57,7 +57,7 @@ def shaper_for(kind: type) -> Callable[[Any, dict], Any]:
         return lambda value, texts: None
     if dataclasses.is_dataclass(kind):
         return record_shaper(kind)
-    raise TypeError(f"incremental.shape: cannot compare a {kind.__name__}")
+    raise TypeError(f"fingerprint.shape: cannot compare a {kind.__name__}")
 
 
 def record_shaper(kind: type) -> Callable[[Any, dict], Any]:

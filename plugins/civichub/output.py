@@ -148,13 +148,19 @@ def previous_files(previous: Path, fresh: tuple[str, ...]) -> set[str]:
 
 def fill(staging: Path, previous: Path, relatives: set[str]) -> None:
     """Hard-link these files of the previous site into staging, so that it holds a whole site."""
+    place(previous, staging, relatives, os.link)
+
+
+def place(source: Path, target: Path, relatives: set[str], how: Callable[[Path, Path], None]) -> None:
+    """how(source/relative, target/relative) for each file (link, move), its folder made first
+    (once per folder, not per file)."""
     made: set[str] = set()
     for relative in sorted(relatives):
         folder = os.path.dirname(relative)
         if folder not in made:
-            os.makedirs(staging / folder, exist_ok=True)
+            os.makedirs(target / folder, exist_ok=True)
             made.add(folder)
-        os.link(previous / relative, staging / relative)
+        how(source / relative, target / relative)
 
 
 def commit(staging: Path, output: Path, files: OutputFiles, fresh: tuple[str, ...],
@@ -170,13 +176,7 @@ def commit(staging: Path, output: Path, files: OutputFiles, fresh: tuple[str, ..
         rewritten = {key for key in written if key.split(os.sep)[0] == name}
         stale |= set(all_files(output, name)) - rewritten - files.unchanged - files.replaced
         written -= drop_identical(staging, output, rewritten)
-    folders: set[str] = set()
-    for relative in sorted(written):
-        folder = os.path.dirname(relative)
-        if folder not in folders:
-            os.makedirs(output / folder, exist_ok=True)
-            folders.add(folder)
-        os.replace(staging / relative, output / relative)
+    place(staging, output, written, os.replace)
     for relative in stale - written:
         (output / relative).unlink(missing_ok=True)
         remove_empty_parents(output, Path(relative).parent)
