@@ -88,7 +88,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
         try:
             previous = None if full else incremental.read_record(record, output)
             live = output if output.is_dir() else None
-            files = OutputFiles(staging, base=live)
+            files = OutputFiles(staging, base=live, others=fresh)
             files.inherited = in_background(previous_files, output, fresh) if live else set()
             staging.mkdir()
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
@@ -104,26 +104,13 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
             pages = files.pages()
-            stale = files.stale()
-            search = settings.get("CIVICHUB_SEARCH", True)
-            # Pagefind does not write its files in a stable order: when no page changed, the
-            # previous index stays, rather than one with other bytes for the same content
-            pages_changed = any(name.endswith(".html") for name in stale | files.replaced)
-            index = search and (pages_changed or not (output / "pagefind" / "pagefind.js").is_file())
-            whole = live is None or index
-            if whole and live:  # Pagefind reads a whole site: the rest of it joins the new files
-                fill(staging, output, files.inherited - stale - files.replaced)
-            finish_site(staging, settings, index)
-            if whole:
-                relink_unchanged(output, staging, fresh)
-            if settings.get("CIVICHUB_PRECOMPRESS"):
-                from .compress import precompress
-                precompress(staging, files)
+            whole = finish_site(staging, output, files, settings, fresh)
             incremental.write_record(record, output, None)  # this site is no longer the old record's
             if whole:
                 swap_in(staging, output)
             else:
-                commit(staging, output, files, fresh, kept=("pagefind",) if search else ())
+                kept = ("pagefind",) if settings.get("CIVICHUB_SEARCH", True) else ()
+                commit(staging, output, files, fresh, kept)
                 shutil.rmtree(staging)
             incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
         except BaseException:
@@ -157,18 +144,36 @@ def in_background(function, *args) -> Callable[[], Any]:
     return result
 
 
-def finish_site(staging: Path, settings: dict, index: bool) -> None:
-    """What needs the whole written site: programme PDFs (optional) and, if index, the search index."""
+def finish_site(staging: Path, output: Path, files: OutputFiles, settings: dict,
+                fresh: tuple[str, ...]) -> bool:
+    """What needs the whole written site: programme PDFs (optional), the search index when a page
+    changed or there is none, compressed copies. Returns whether staging now holds the whole
+    site, to be swapped in (a first build, or a new index: Pagefind reads a whole site, so the
+    rest of the live one is linked in); otherwise it holds what output.commit moves in."""
     from .exports import pdf
+    stale = files.stale()
+    # Pagefind does not write its files in a stable order: when no page changed, the previous
+    # index stays, rather than one with other bytes for the same content
+    pages_changed = any(name.endswith(".html") for name in stale | files.replaced)
+    index = settings.get("CIVICHUB_SEARCH", True) and \
+        (pages_changed or not (output / "pagefind" / "pagefind.js").is_file())
+    whole = files.base is None or index
+    if whole and files.base:
+        fill(staging, output, files.inherited - stale - files.replaced)
     if pdf.enabled(settings) and "CIVICHUB_HUB" in settings:
         pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
-    if not index:
-        return
-    from .search import SearchUnavailable, index_site
-    try:
-        index_site(staging, settings.get("DEFAULT_LANG", "fr"))
-    except SearchUnavailable as exc:
-        raise BuildFailed([], str(exc)) from exc
+    if index:
+        from .search import SearchUnavailable, index_site
+        try:
+            index_site(staging, settings.get("DEFAULT_LANG", "fr"))
+        except SearchUnavailable as exc:
+            raise BuildFailed([], str(exc)) from exc
+    if whole:
+        relink_unchanged(output, staging, fresh)
+    if settings.get("CIVICHUB_PRECOMPRESS"):
+        from .compress import precompress
+        precompress(staging, files)
+    return whole
 
 
 def fresh_folders(settings: dict) -> tuple[str, ...]:

@@ -111,7 +111,8 @@ class Loader:
         self.content, self.problems = Content(), []
         try:
             self.run_guarded(path, load_one)
-            return Loaded(self.content, self.problems, fingerprint(self.content) if self.fingerprints else None)
+            made = fingerprint(self.content) if self.fingerprints else None
+            return Loaded(self.content, self.problems, made)
         finally:
             self.content, self.problems = outer
 

@@ -16,11 +16,13 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 class OutputFiles:
     """The files of one build: which were produced unchanged, which replaced. root is where the
-    build writes; base, when set, the live site that an unchanged file is kept in."""
+    build writes; base, when set, the live site that an unchanged file is kept in; others, the
+    folders of root that other tools write into (theme and static files), None for anywhere."""
 
-    def __init__(self, root: Path, base: Path | None = None):
+    def __init__(self, root: Path, base: Path | None = None, others: tuple[str, ...] | None = None):
         self.root = Path(root)
         self.base = Path(base) if base else None
+        self.others = others
         self.unchanged: set[str] = set()
         self.replaced: set[str] = set()
         self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
@@ -39,14 +41,10 @@ class OutputFiles:
     def inherited(self, files: set[str] | Callable[[], set[str]]) -> None:
         self._inherited = files
 
-    def unclaimed(self) -> set[str]:
-        """Files of the previous site that this build neither wrote nor kept."""
-        return self.inherited - self.unchanged - self.replaced
-
     def stale(self) -> set[str]:
-        """Files of the previous site to delete: those not claimed, but the precompressed copies
-        of unchanged files (still valid, kept for compress.py to reuse)."""
-        return {relative for relative in self.unclaimed()
+        """Files of the previous site to delete: those this build neither wrote nor kept, but the
+        precompressed copies of unchanged files (still valid, kept for compress.py to reuse)."""
+        return {relative for relative in self.inherited - self.unchanged - self.replaced
                 if not precompressed_copy_of(relative, self.unchanged)}
 
     def current(self, relative: str) -> Path:
@@ -60,21 +58,19 @@ class OutputFiles:
 
     def pages(self) -> list[str]:
         """The new site's .html files, sorted: those written or kept through this object, and
-        those other tools put under root (static files)."""
-        found = {key.replace(os.sep, "/") for key in self.unchanged | self.replaced if key.endswith(".html")}
-        return sorted(found.union(html_pages(self.root)))
+        those other tools put under root (static files; only their folders are walked)."""
+        found = {key for key in self.unchanged | self.replaced if key.endswith(".html")}
+        for folder in ("",) if self.others is None else self.others:
+            found.update(key for key in all_files(self.root, folder) if key.endswith(".html"))
+        return sorted(key.replace(os.sep, "/") for key in found)
 
     def write(self, path: Path | str, data: bytes) -> bool:
         """Write data at path unless the file already holds exactly these bytes; True if written."""
         path = Path(path)
         key = os.path.relpath(path, self.root)
-        current = self.current(key)
-        try:
-            if current.stat().st_size == len(data) and current.read_bytes() == data:
-                self.unchanged.add(key)
-                return False
-        except FileNotFoundError:
-            pass
+        if holds(self.current(key), data):
+            self.unchanged.add(key)
+            return False
         if str(path.parent) not in self.folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(str(path.parent))
@@ -187,8 +183,8 @@ def drop_identical(staging: Path, output: Path, candidates: set[str]) -> set[str
     live site's stay (same inode, same time); returns them."""
     dropped = set()
     for relative in candidates:
-        new, old = staging / relative, output / relative
-        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+        new = staging / relative
+        if holds(output / relative, new.read_bytes()):
             new.unlink()
             dropped.add(relative)
     return dropped
@@ -212,12 +208,16 @@ def remove_empty_parents(root: Path, relative: Path) -> None:
 
 
 def html_pages(root: Path) -> list[str]:
-    """The site's .html files, relative to root, sorted (one listing per folder)."""
-    found = []
-    for folder, dirs, names in os.walk(root):
-        relative = os.path.relpath(folder, root)
-        found += [os.path.normpath(os.path.join(relative, n)) for n in names if n.endswith(".html")]
-    return sorted(path.replace(os.sep, "/") for path in found)
+    """The site's .html files, relative to root, sorted."""
+    return sorted(key.replace(os.sep, "/") for key in all_files(root) if key.endswith(".html"))
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Whether the file at path holds exactly data (sizes first: most changes change the size)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
 
 
 def precompressed_copy_of(relative: str, unchanged: set[str]) -> bool:
@@ -233,7 +233,7 @@ def relink_unchanged(previous: Path, staging: Path, fresh: tuple[str, ...]) -> N
         for path in (staging / name).rglob("*") if (staging / name).is_dir() else []:
             old = previous / path.relative_to(staging)
             if path.is_file() and not path.is_symlink() and old.is_file() and not os.path.samefile(old, path) \
-                    and old.stat().st_size == path.stat().st_size and old.read_bytes() == path.read_bytes():
+                    and holds(old, path.read_bytes()):
                 # (rename() between two links to one file does nothing and would leave the temporary)
                 temporary = path.with_name(f".{path.name}.link-{os.getpid()}")
                 os.link(old, temporary)
