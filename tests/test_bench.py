@@ -38,6 +38,7 @@ def test_synthetic_hub_passes_the_checker(tmp_path):
     assert all(link.url for roundup in content.roundups for link in roundup.links)
     assert (tmp_path / "hub" / stats.person_to_edit).is_file()
     assert (tmp_path / "hub" / stats.roundup_to_edit).is_file()
+    assert (tmp_path / "hub" / stats.post_to_edit).is_file()
     assert (tmp_path / "hub" / "theme" / "templates").is_dir()
 
 
@@ -89,18 +90,19 @@ def test_bench_prints_one_table(tmp_path, capsys):
         assert match, line
         rows.append(match)
     assert [row["step"] for row in rows] == ["civichub cold", "civichub warm", "civichub edit person",
-                                             "civichub edit roundup", "pelican cold", "pelican warm"]
+                                             "civichub edit roundup", "civichub edit post", "pelican cold",
+                                             "pelican warm"]
     for row in rows:
         assert int(row["pages"]) > 0 and float(row["seconds"]) > 0 and float(row["rate"]) > 0
         assert int(row["rss"]) > 0
-    cold, warm, person, roundup = rows[:4]
+    cold, warm, person, roundup, post = rows[:5]
     assert cold["rewritten_pc"] == "100.0"  # nothing was there before
     assert int(warm["changed"]) == 0  # the same content builds the same site
-    assert int(person["changed"]) > 0 and int(roundup["changed"]) > 0
+    assert int(person["changed"]) > 0 and int(roundup["changed"]) > 0 and int(post["changed"]) > 0
     assert re.search(r"^civichub/Pelican cold: \d+\.\d+x \(pages/s\)$", out, re.MULTILINE)
     assert re.search(r"^civichub/Hugo cold: skipped", out, re.MULTILINE)
     assert re.search(r"^search indexing \(pagefind\): skipped", out, re.MULTILINE)
-    assert len(re.findall(r"^  (PASS|FAIL|SKIP)  ", out, re.MULTILINE)) == 8
+    assert len(re.findall(r"^  (PASS|FAIL|SKIP)  ", out, re.MULTILINE)) == 10
     data = json.loads(figures.read_text())
     assert [step["step"] for step in data["steps"]] == [row["step"] for row in rows]
     assert data["hub"]["events"] >= 1 and "civichub/Pelican cold" in data["ratios"]

@@ -13,6 +13,7 @@ import pytest
 from civichub import fingerprint, incremental
 from civichub.build import build
 from civichub.model import Person, Source, prose_reads
+from civichub.output import PelicanPages
 from civichub.problems import Pos
 
 from conftest import ROOT
@@ -92,6 +93,8 @@ FREE_TEXT_EDITS = {
                                 "Grande table ronde de bilan", None),
     "a roundup's link excerpt": ("roundups/2016-07-18-24.md", "Portrait de jeunes start-up",
                                  "Portrait de quatre jeunes start-up", None),
+    "a post's text": ("posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md", "\n\n", "\n\nUn ajout.\n\n",
+                      "blog/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4/index.html"),
 }
 
 
@@ -128,7 +131,8 @@ STRUCTURE_EDITS = {
     "a session's time": ("events/journee-civic-tech-2019/sessions.yaml", 'start: "10:30"', 'start: "10:35"'),
     "a link title that now names an actor": ("roundups/2016-07-18-24.md", "des applis pour doper la démocratie",
                                              "des applis comme Cap Collectif pour doper la démocratie"),
-    "a post's body": ("posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md", "\n\n", "\n\nUn ajout.\n\n"),
+    "a post's title": ("posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md", "Title: Et si",
+                       "Title: Et si, vraiment,"),
 }
 
 
@@ -156,6 +160,22 @@ def test_nothing_changed_nothing_written(hub):
     before = tree(hub / "output")
     build(hub / "pelicanconf.py", hub / "output")
     assert {p for p in rewritten(before, tree(hub / "output")) if p.endswith((".html", ".ics", ".json"))} == set()
+
+
+def test_pelicans_pages_are_kept_whole_unless_what_they_read_changed(hub):
+    """Posts, their tags and archives, and pages are written by Pelican's generators: one unit
+    of the record, not rendered again after an edit they do not show."""
+    made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
+    pelican = made[PelicanPages.KEY].outputs
+    assert "blog/index.html" in pelican and any(name.startswith("blog/tags/") for name in pelican)
+    assert not any(name.startswith("personnes/") for name in pelican)
+    edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
+    written, _ = rebuild_and_compare(hub)
+    assert written.isdisjoint(pelican)
+    (hub / "content" / "posts" / "nouveau.md").write_text("Title: Nouveau\nDate: 2030-01-01\n\nUn billet.\n",
+                                                          encoding="utf-8")
+    written, site = rebuild_and_compare(hub)
+    assert {"blog/nouveau/index.html", "blog/index.html"} <= written
 
 
 def test_a_record_for_another_output_or_a_damaged_record_means_a_full_build(hub):

@@ -89,6 +89,8 @@ def test_disk_full_leaves_previous_site(hub, monkeypatch):
         raise OSError(28, "No space left on device", "output/personnes/x/index.html")
 
     monkeypatch.setattr(pelican.writers.Writer, "write_file", full)
+    # a new post: Pelican's pages must be written again (unchanged, they would be kept as they are)
+    hub.write("posts/nouveau.md", "Title: Nouveau\nDate: 2024-01-01\n\nUn billet.\n")
     with pytest.raises(BuildFailed, match="No space left on device"):
         hub.build()
     assert snapshot(output) == before

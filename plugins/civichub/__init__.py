@@ -79,6 +79,8 @@ def article_generator_finalized(generator):
 
 
 def register():
+    from .incremental import note_post_reads
+    note_post_reads()
     signals.initialized.connect(initialized)
     signals.get_writer.connect(get_writer)
     signals.generator_init.connect(generator_init)

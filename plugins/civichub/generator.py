@@ -24,7 +24,7 @@ from .incremental import BuildRecord, Made
 from .jsonld import JsonLd
 from .model import note_prose_reads, reading
 from .pages import Page, directory, opendata, programme, roundups, search as search_pages, site
-from .output import files_of
+from .output import PelicanPages, files_of
 from .pipeline import build_hub, load_and_check
 from .urls import Site, Urls
 
@@ -55,6 +55,12 @@ class HubGenerator(Generator):
                             jsonld=JsonLd(self.hub, self.site), today=build_date(),
                             edit_url=EditLinks(self.settings))
         self.context["site_nav"] = RenderedOnce(self.get_template("nav"), self.context)
+        # Pelican's generators write before this one and all other inputs are read by now: what
+        # is kept of the previous build is known before any page is written (PelicanPages)
+        self.inputs = incremental.inputs_of(self.hub, self.settings, self.context)
+        self.plan = incremental.Plan(self.settings.get("CIVICHUB_PREVIOUS_BUILD"), self.inputs,
+                                     files_of(self.settings, Path(self.output_path)).inherited)
+        self.settings["CIVICHUB_PELICAN_PAGES"] = PelicanPages(self.plan.kept(PelicanPages.KEY))
         # The hub stays to the end of the build: the collector need not go through its million
         # objects again and again (0.3 to 0.5 s of a build at scale 10), nor touch, and so copy,
         # the memory the forked processes share. generate_output lets go of it.
@@ -69,13 +75,12 @@ class HubGenerator(Generator):
             gc.unfreeze()  # (a server builds again and again in one process)
 
     def make_what_changed(self, writer, files) -> None:
-        units = self.units(writer, self.context.get("articles", []))  # (Pelican's posts are read)
-        inputs = incremental.inputs_of(self.hub, self.settings, self.context)
-        plan = incremental.Plan(self.settings.get("CIVICHUB_PREVIOUS_BUILD"), inputs, files.inherited)
+        units, plan = self.units(writer, self.context.get("articles", [])), self.plan
         kept = {unit.key: made for unit in units if (made := plan.kept(unit.key))}
         to_make = [unit for unit in units if unit.key not in kept]
         for made in kept.values():
             self.claim(writer, files, made.outputs)
+        kept.update(self.pelican_pages(writer, files))
         self.made: dict[str, Made] = {}
         processes = self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
         for summary in parallel.share_out(self.jobs(to_make), processes,
@@ -84,7 +89,15 @@ class HubGenerator(Generator):
         self.write_file(*opendata_files.package_file(self.site, self.settings, self.read_file))
         log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(units),
                   "full build" if plan.full else f"free text changed in {len(plan.changed)} source(s)")
-        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(inputs, {**kept, **self.made})
+        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(self.inputs, {**kept, **self.made})
+
+    def pelican_pages(self, writer, files) -> dict[str, Made]:
+        """What Pelican's generators wrote, or kept: the unit's entry of the build record."""
+        unit = self.settings["CIVICHUB_PELICAN_PAGES"]
+        if unit.kept is not None:
+            self.claim(writer, files, unit.kept.outputs)
+            return {PelicanPages.KEY: unit.kept}
+        return {PelicanPages.KEY: Made(frozenset(unit.reads), tuple(unit.outputs))}
 
     def jobs(self, units: list[Unit]) -> list[partial]:
         """The whole exports are the longest jobs: first, so that the chunks of pages and files

@@ -26,12 +26,14 @@ from typing import Any
 
 from .caches import cache_path, code_digest, digest, files_under, hash_files, write_pickle
 from .fingerprint import shape
+from .model import note_prose_reads
 
 RECORD_VERSION = 1
 RECORD_NAME = "build-record.pickle"
 # settings that differ between two builds of the same site: the staging folder, objects of the run
 VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "CIVICHUB_OUTPUT_FILES", "CIVICHUB_HUB",
-                               "CIVICHUB_PREVIOUS_BUILD", "CIVICHUB_BUILD_RECORD"})
+                               "CIVICHUB_PREVIOUS_BUILD", "CIVICHUB_BUILD_RECORD",
+                               "CIVICHUB_PELICAN_PAGES"})
 LIBRARIES = ("pelican", "Jinja2", "Markdown", "MarkupSafe", "babel", "icalendar", "nh3", "PyYAML", "lxml")
 
 
@@ -93,7 +95,8 @@ def changed_prose(previous: BuildRecord | None, inputs: Inputs) -> set[str] | No
 
 def inputs_of(hub, settings: dict, context: dict) -> Inputs:
     structure, prose = content_digests(hub)
-    return Inputs(environment=environment_digest(settings, context), structure=structure, prose=prose)
+    bodies = {os.path.abspath(post.src.file): post.text for post in hub.content.posts}
+    return Inputs(environment=environment_digest(settings, context, bodies), structure=structure, prose=prose)
 
 
 def content_digests(hub) -> tuple[str, dict[str, str]]:
@@ -118,21 +121,65 @@ def mention_shape(hub) -> tuple:
     return links, posts
 
 
-def environment_digest(settings: dict, context: dict) -> str:
-    """Everything but the hub's content that pages and exports are made from."""
+def environment_digest(settings: dict, context: dict, bodies: dict[str, str]) -> str:
+    """Everything but the hub's content that pages and exports are made from. bodies: the
+    posts' text by file, free text of the hub's content (model.Post), left out of their files."""
     parts = [plain({k: v for k, v in sorted(settings.items()) if k not in VOLATILE_SETTINGS}),
              sys.version, os.getcwd(), str(context.get("today")), os.environ.get("SOURCE_DATE_EPOCH", ""),
              [(name, library_version(name)) for name in LIBRARIES]]
     hasher = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16)
     hasher.update(code_digest().encode("ascii"))
     hash_files(hasher, files_under(Path(settings["THEME"]) if settings.get("THEME") else None))
-    hash_files(hasher, pelican_sources(context))
+    hash_headers(hasher, pelican_sources(context), bodies)
     content = Path(settings.get("PATH", "content"))
     for static in settings.get("STATIC_PATHS", []):
         for path in files_under(content / static):  # pages may name an image's size or format
             info = os.stat(path)
             hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
+
+
+def hash_headers(hasher, paths: list[str], bodies: dict[str, str]) -> None:
+    """Each file's name and bytes into hasher, but the body of a post: its metadata lines (title,
+    tags, summary...) are read by Pelican alone, its text is the hub's free text."""
+    for path in paths:
+        data = Path(path).read_bytes()
+        body = bodies.get(path, "").encode("utf-8")
+        if body and data.endswith(body):  # (a file with CRLF line ends or a BOM is hashed whole)
+            data = data[:-len(body)]
+        hasher.update(path.encode("utf-8", "surrogateescape"))
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+
+
+def note_post_reads() -> None:
+    """Reading a Pelican article's content or summary while a page is made notes its file as
+    read free text, as reading a record's PROSE field does (model.prose): a page that shows a
+    post is made again when the post's text changes. Installed once, when the plugin loads."""
+    from pelican.contents import Content
+    for name in ("get_content", "get_summary"):
+        method = Content.__dict__[name]  # (Pelican's memoized descriptor, kept as it is)
+        if not getattr(method, "civichub_noted", False):
+            setattr(Content, name, NotedRead(method))
+
+
+class NotedRead:
+    """A method of Pelican's content objects that notes the object's file when called."""
+    civichub_noted = True
+
+    def __init__(self, method):
+        self.method = method
+
+    def __get__(self, article, owner=None):
+        bound = self.method.__get__(article, owner)
+        if article is None:
+            return bound
+
+        def read(*args, **kwargs):
+            if getattr(article, "source_path", None):
+                note_prose_reads((os.path.relpath(article.source_path),))
+            return bound(*args, **kwargs)
+        return read
 
 
 def library_version(name: str) -> str:

@@ -362,9 +362,11 @@ class TimelineEntry:
     actors: list[Ref] = field(default_factory=list)
 
 
+@prose("text")
 @dataclass(slots=True)
 class Post:
-    """Only what the checker reads of a Pelican post; Pelican itself renders posts."""
+    """Only what the checker reads of a Pelican post; Pelican itself renders posts. Pages read
+    its text through Pelican's article (incremental.note_post_reads notes that as reading text)."""
 
     slug: str
     title: str

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pelican.writers import FileOverwriteFailedError, Writer
+
+from .model import reading
+
+if TYPE_CHECKING:
+    from .incremental import Made
 
 
 class OutputFiles:
@@ -105,9 +110,39 @@ class _Buffer:
             self.files.write(self.path, "".join(self.parts).encode(self.encoding))
 
 
+class PelicanPages:
+    """What Pelican's own generators write through the writer (posts, tags, archives, pages, their
+    feeds), taken as one unit of the incremental build: kept whole when nothing it read changed,
+    else made whole. Made by the hub's generator before Pelican writes (settings
+    CIVICHUB_PELICAN_PAGES); outputs and reads fill in as Pelican writes."""
+    KEY = "pelican:pages"
+
+    def __init__(self, kept: Made | None):
+        self.kept = kept  # what the previous build made of the unit, when it stays as it is
+        self.outputs: list[str] = []  # relative to the site
+        self.reads: set[str] = set()  # sources whose free text the templates read
+
+
 class ChangeAwareWriter(Writer):
-    """Pelican's writer, but a page whose bytes did not change keeps its file, and no file is
-    ever opened for writing in place (it may be a hard link to the previous site)."""
+    """Pelican's writer, but a page whose bytes did not change keeps its file, no file is ever
+    opened for writing in place (it may be a hard link to the previous site), and nothing is
+    rendered when the previous build's files of Pelican's pages stay (PelicanPages)."""
+
+    def write_file(self, *args, **kwargs):
+        return self._as_unit(super().write_file, args, kwargs)
+
+    def write_feed(self, *args, **kwargs):
+        return self._as_unit(super().write_feed, args, kwargs)
+
+    def _as_unit(self, write, args, kwargs):
+        unit = self.settings.get("CIVICHUB_PELICAN_PAGES")
+        if unit is None:  # a plain `pelican` run
+            return write(*args, **kwargs)
+        if unit.kept is not None:
+            return None
+        written, reads = reading(lambda: write(*args, **kwargs))
+        unit.reads |= reads
+        return written
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican's own bookkeeping of overrides, without its open(filename, "w"), which would
@@ -122,6 +157,9 @@ class ChangeAwareWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
+        unit = self.settings.get("CIVICHUB_PELICAN_PAGES")
+        if unit is not None:
+            unit.outputs.append(os.path.relpath(filename, self.output_path))
         return _Buffer(files_of(self.settings, Path(self.output_path)), filename, encoding)
 
 

@@ -136,6 +136,7 @@ class Stats:
     files: int = 0
     person_to_edit: str = ""
     roundup_to_edit: str = ""
+    post_to_edit: str = ""
     counts: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -448,8 +449,11 @@ def generate(root: Path, scale: float, seed: int = 1, repository: Path = REPOSIT
         roundups.append(path)
     stats.links = next(link_numbers) - 1
     series: dict[str, int] = {}
+    posts = []
     for index in range(hub.n["posts"]):
-        writer.write(*hub.post(index, series))
+        path, text = hub.post(index, series)
+        writer.write(path, text)
+        posts.append(path)
     writer.write("pages/a-propos.md", "Title: À propos\nSlug: a-propos\nLang: fr\n\n"
                  f"Un hub synthétique généré pour mesurer les performances (échelle {scale}, graine {seed}).\n")
     writer.write("pages/la-civic-tech-en-france.md", "Title: La civic tech en France\n"
@@ -465,6 +469,7 @@ def generate(root: Path, scale: float, seed: int = 1, repository: Path = REPOSIT
     busiest = max(hub.people, key=lambda p: (hub.sessions_of.get(p["slug"], 0), p["slug"]))
     stats.person_to_edit = f"content/people/{busiest['slug']}.yaml"
     stats.roundup_to_edit = f"content/{roundups[len(roundups) // 2]}"
+    stats.post_to_edit = f"content/{posts[len(posts) // 2]}"
     return stats
 
 
