@@ -45,8 +45,10 @@ def generator_init(generator):
     env = getattr(generator, "env", None)
     if env is None or not hasattr(env, "install_gettext_translations"):
         return
-    from .i18n import for_settings
-    env.install_gettext_translations(for_settings(generator.settings), newstyle=True)
+    from .i18n import for_settings, template_gettext
+    translations = for_settings(generator.settings)
+    env.install_gettext_translations(translations, newstyle=True)  # {% trans %}, gettext(), ngettext()
+    env.globals["_"] = template_gettext(translations)
 
 
 def get_generators(pelican):

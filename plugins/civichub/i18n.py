@@ -71,6 +71,23 @@ def for_settings(settings: dict) -> gettext.NullTranslations:
     return translations(language, Path(settings.get("THEME") or "theme") / "translations")
 
 
+def template_gettext(translations: gettext.NullTranslations):
+    """The templates' `_()`: what Jinja's newstyle gettext gives (the translation marked safe,
+    then formatted with its keyword arguments, which are escaped), without its two lookups
+    through the template context on every call: a page calls `_()` about twenty-five times,
+    220,000 calls for a hub of 9,000 pages (6% of a build, profiled). Each message is
+    translated once per build."""
+    from markupsafe import Markup
+    found: dict[str, Markup] = {}
+
+    def _(message: str, **variables) -> Markup:
+        text = found.get(message)
+        if text is None:
+            text = found[message] = Markup(translations.gettext(message))
+        return text % variables
+    return _
+
+
 # -- extraction (babel.cfg) -------------------------------------------------------------------
 
 def python_labels() -> Iterator[str]:
