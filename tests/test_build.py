@@ -49,6 +49,17 @@ def test_failed_build_leaves_previous_output_intact(hub):
     assert [p.name for p in output.parent.iterdir() if p.name.startswith(".output")] == [".output.lock"]
 
 
+def test_each_build_reports_its_own_warnings(hub, caplog):
+    """Pelican's loggers print a message once per process; a server builds many times in one."""
+    hub.write("people/sans-bio.yaml", "name: Sans Bio\nphoto: sans-bio.jpg\n")  # a photo without photo_alt
+    warnings = []
+    for _ in range(2):
+        caplog.clear()
+        hub.build()
+        warnings.append([r.getMessage() for r in caplog.records if "sans-bio.yaml" in r.getMessage()])
+    assert warnings[0] and warnings[1] == warnings[0]
+
+
 def test_text_is_escaped(hub):
     hub.write("actors/evil.yaml", 'name: "<script>alert(1)</script>"\nkind: autre\n')
     output = hub.build()

@@ -2,6 +2,7 @@
 build of the same content makes, and an edit of free text rewrites only the pages that show it."""
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import shutil
@@ -14,6 +15,7 @@ from civichub import fingerprint, incremental
 from civichub.build import build
 from civichub.model import Person, Source, prose_reads
 from civichub.output import PelicanPages
+from civichub.pages import roundups
 from civichub.problems import Pos
 
 from conftest import ROOT
@@ -42,10 +44,12 @@ def differences(one: dict, other: dict) -> list[str]:
                   if name not in one or name not in other or one[name][1] != other[name][1])
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
-    """The sample hub in a folder of its own, built once (a full build, which leaves a record)."""
-    root = tmp_path_factory.mktemp("incremental")
+@pytest.fixture
+def hub(tmp_path) -> Path:
+    """The sample hub in a folder of its own, built once (a full build, which leaves a record).
+    Built where each test uses it: a record holds for its output folder where it was made (a
+    copy elsewhere names other files and settings, and its first build is a full one)."""
+    root = tmp_path / "hub"
     for name in ("content", "theme"):
         shutil.copytree(ROOT / name, root / name)
     settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
@@ -54,16 +58,17 @@ def sample(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture
-def hub(sample, tmp_path) -> Path:
-    """A copy of the built sample hub, output and build record included, for one test to edit."""
-    root = tmp_path / "hub"
-    shutil.copytree(sample, root, symlinks=True)
-    # the record names the output folder and its identity: point it at the copy
-    record_file = root / ".cache" / incremental.RECORD_NAME
-    saved = pickle.loads(record_file.read_bytes())
-    incremental.write_record(record_file, root / "output", saved["record"])
-    return root
+@pytest.fixture(autouse=True)
+def made_lines(caplog) -> list[str]:
+    """What each build said it made: 'made N of M ... (full build)' or '(free text changed ...)'."""
+    caplog.set_level(logging.DEBUG, logger="civichub")
+    return caplog
+
+
+def last_made(caplog) -> str:
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("civichub: made ")]
+    assert lines, "no build said what it made"
+    return lines[-1]
 
 
 def edit(root: Path, relative: str, old: str, new: str) -> None:
@@ -73,11 +78,14 @@ def edit(root: Path, relative: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def rebuild_and_compare(root: Path) -> tuple[set[str], dict]:
+def rebuild_and_compare(root: Path, caplog=None, incremental: bool | None = None) -> tuple[set[str], dict]:
     """Build incrementally, then fully into another folder: the two sites must be the same.
-    Returns the files the incremental build wrote, and its site."""
+    Returns the files the incremental build wrote, and its site. With caplog, checks that the
+    build made only part of the units (incremental true) or all of them (false)."""
     before = tree(root / "output")
     build(root / "pelicanconf.py", root / "output")
+    if incremental is not None:
+        assert ("free text changed" in last_made(caplog)) is incremental, last_made(caplog)
     after = tree(root / "output")
     build(root / "pelicanconf.py", root / "full", full=True)
     assert differences(after, tree(root / "full")) == []
@@ -99,10 +107,10 @@ FREE_TEXT_EDITS = {
 
 
 @pytest.mark.parametrize("name", FREE_TEXT_EDITS)
-def test_a_free_text_edit_rewrites_only_what_shows_it(hub, name):
+def test_a_free_text_edit_rewrites_only_what_shows_it(hub, name, made_lines):
     relative, old, new, page = FREE_TEXT_EDITS[name]
     edit(hub, relative, old, new)
-    written, site = rebuild_and_compare(hub)
+    written, site = rebuild_and_compare(hub, made_lines, incremental=True)
     pages = {p for p in written if p.endswith(".html")}
     assert pages, "the edited text shows on no page"
     assert page is None or page in pages
@@ -110,7 +118,7 @@ def test_a_free_text_edit_rewrites_only_what_shows_it(hub, name):
     assert len(pages) < len(all_pages) / 4, f"{len(pages)} of {len(all_pages)} pages rewritten"
 
 
-def test_a_roundup_intro_is_not_its_links(hub):
+def test_a_roundup_intro_is_not_its_links(hub, made_lines):
     """A roundup's intro and each of its links are noted apart: editing the intro makes again
     the roundup's page, not the pages that show only its links (a source's page)."""
     made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
@@ -120,7 +128,7 @@ def test_a_roundup_intro_is_not_its_links(hub):
     assert source and all("#links[" in name for name in source)  # its links only
     edit(hub, "roundups/2016-07-18-24.md", "La revue de liens du dimanche a pris du retard",
          "La revue de liens du dimanche a pris un peu de retard")
-    written, _ = rebuild_and_compare(hub)
+    written, _ = rebuild_and_compare(hub, made_lines, incremental=True)
     assert "liens/24/index.html" in written
 
 
@@ -137,21 +145,21 @@ STRUCTURE_EDITS = {
 
 
 @pytest.mark.parametrize("name", STRUCTURE_EDITS)
-def test_any_other_edit_gives_the_site_a_full_build_gives(hub, name):
+def test_any_other_edit_gives_the_site_a_full_build_gives(hub, name, made_lines):
     relative, old, new = STRUCTURE_EDITS[name]
     edit(hub, relative, old, new)
-    written, _ = rebuild_and_compare(hub)
+    written, _ = rebuild_and_compare(hub, made_lines, incremental=False)
     assert written
 
 
-def test_a_removed_person_and_a_changed_template_are_seen(hub):
+def test_a_removed_person_and_a_changed_template_are_seen(hub, made_lines):
     (hub / "content" / "people" / "alex-roy.yaml").unlink()
     edit_session = hub / "content" / "events" / "journee-civic-tech-2019" / "sessions.yaml"
     edit_session.write_text(edit_session.read_text(encoding="utf-8").replace("- alex-roy\n", ""), encoding="utf-8")
     template = hub / "theme" / "templates" / "base.html"
     template.write_text(template.read_text(encoding="utf-8").replace("</footer>", "<p>Nouveau pied</p></footer>"),
                         encoding="utf-8")
-    written, site = rebuild_and_compare(hub)
+    written, site = rebuild_and_compare(hub, made_lines, incremental=False)
     assert "personnes/alex-roy/index.html" not in site
     assert b"Nouveau pied" in site["index.html"][1]
 
@@ -162,7 +170,7 @@ def test_nothing_changed_nothing_written(hub):
     assert {p for p in rewritten(before, tree(hub / "output")) if p.endswith((".html", ".ics", ".json"))} == set()
 
 
-def test_pelicans_pages_are_kept_whole_unless_what_they_read_changed(hub):
+def test_pelicans_pages_are_kept_whole_unless_what_they_read_changed(hub, made_lines):
     """Posts, their tags and archives, and pages are written by Pelican's generators: one unit
     of the record, not rendered again after an edit they do not show."""
     made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
@@ -170,12 +178,26 @@ def test_pelicans_pages_are_kept_whole_unless_what_they_read_changed(hub):
     assert "blog/index.html" in pelican and any(name.startswith("blog/tags/") for name in pelican)
     assert not any(name.startswith("personnes/") for name in pelican)
     edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
-    written, _ = rebuild_and_compare(hub)
+    written, _ = rebuild_and_compare(hub, made_lines, incremental=True)
     assert written.isdisjoint(pelican)
     (hub / "content" / "posts" / "nouveau.md").write_text("Title: Nouveau\nDate: 2030-01-01\n\nUn billet.\n",
                                                           encoding="utf-8")
-    written, site = rebuild_and_compare(hub)
+    written, site = rebuild_and_compare(hub, made_lines, incremental=False)  # a new file
     assert {"blog/nouveau/index.html", "blog/index.html"} <= written
+
+
+def test_a_set_whose_units_all_stay_is_not_listed_again(hub, monkeypatch, made_lines):
+    """Listing a page set builds every page's values: a set none of whose pages read the edited
+    text is taken from the record instead (the same structure lists the same pages)."""
+    listed = []
+    original = roundups.pages
+    monkeypatch.setattr(roundups, "pages", lambda *args: listed.append(1) or original(*args))
+    edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
+    written, _ = rebuild_and_compare(hub, made_lines, incremental=True)
+    assert listed == [1]  # by the full build only
+    assert "personnes/alex-roy/index.html" in written
+    record = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"]
+    assert "liens/27/index.html" in record.sets["civichub.pages.roundups"]
 
 
 def test_a_record_for_another_output_or_a_damaged_record_means_a_full_build(hub):

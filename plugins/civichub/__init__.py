@@ -37,6 +37,8 @@ def initialized(pelican):
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
         environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder)))
         settings["JINJA_ENVIRONMENT"] = environment
+    from .postcache import install
+    install(settings)  # Markdown posts and pages read once, then kept while unchanged
 
 
 def generator_init(generator):
@@ -90,3 +92,5 @@ def register():
     signals.content_object_init.connect(sanitize_content)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.finalized.connect(finalized)
+    from .postcache import save
+    signals.all_generators_finalized.connect(save)

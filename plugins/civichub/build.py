@@ -85,6 +85,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
         staging = output.parent / f".{output.name}.new-{os.getpid()}"
         counter = ErrorCounter()
         logging.getLogger().addHandler(counter)
+        forget_logged_messages()
         try:
             previous = None if full else incremental.read_record(record, output)
             live = output if output.is_dir() else None
@@ -119,6 +120,14 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
         finally:
             logging.getLogger().removeHandler(counter)
     return Built(output, len(pages))
+
+
+def forget_logged_messages() -> None:
+    """Pelican's loggers print a message once per process: each build reports its own warnings
+    (a server builds again and again in one process)."""
+    from pelican.log import LimitFilter
+    for state in ("_raised_messages", "_group_count"):
+        getattr(LimitFilter, state, {}).clear()
 
 
 def in_background(function, *args) -> Callable[[], Any]:

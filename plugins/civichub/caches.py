@@ -20,12 +20,20 @@ def write_pickle(path: Path, value: object) -> None:
     """value pickled into path through a temporary file, so a reader never sees half of it.
     A failed write only costs the next build what the cache would have saved it."""
     try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:
+        return
+    write_bytes(path, data)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """data into path through a temporary file (see write_pickle)."""
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        with open(temporary, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.write_bytes(data)
         os.replace(temporary, path)
-    except (OSError, pickle.PicklingError):
+    except OSError:
         pass
 
 

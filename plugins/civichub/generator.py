@@ -78,6 +78,7 @@ class HubGenerator(Generator):
         units, plan = self.units(writer, self.context.get("articles", [])), self.plan
         kept = {unit.key: made for unit in units if (made := plan.kept(unit.key))}
         to_make = [unit for unit in units if unit.key not in kept]
+        kept.update(self.unlisted)
         for made in kept.values():
             self.claim(writer, files, made.outputs)
         kept.update(self.pelican_pages(writer, files))
@@ -87,9 +88,9 @@ class HubGenerator(Generator):
                                           partial(written_by, writer, files, self.made)):
             merge_written(writer, files, self.made, summary)
         self.write_file(*opendata_files.package_file(self.site, self.settings, self.read_file))
-        log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(units),
+        log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(kept) + len(to_make),
                   "full build" if plan.full else f"free text changed in {len(plan.changed)} source(s)")
-        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(self.inputs, {**kept, **self.made})
+        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(self.inputs, {**kept, **self.made}, self.sets)
 
     def pelican_pages(self, writer, files) -> dict[str, Made]:
         """What Pelican's generators wrote, or kept: the unit's entry of the build record."""
@@ -110,20 +111,34 @@ class HubGenerator(Generator):
             [partial(self.make_units, rest[i:i + UNITS_PER_JOB]) for i in range(0, len(rest), UNITS_PER_JOB)]
 
     def units(self, writer, posts) -> list[Unit]:
-        """Every page and export unit. What a page set or an export reads of free text while
-        listing its pages or files counts for each of them."""
-        units, self.templates = [], set()
-        for module in PAGE_SETS:
-            pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
-            self.templates |= {page.template for page in pages}
-            units += [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page),
-                           listing) for page in pages]
-        for export in FILE_EXPORTS:
-            found, listing = reading(lambda: list(export(self.hub, self.site, posts, self.settings)))
-            units += [Unit(relative, partial(self.write_file, relative, make), listing) for relative, make in found]
+        """The page and export units of every set (a page set, an export made file by file) but
+        of those whose units all stay as the previous build made them (plan.kept_set): those are
+        not even listed, and what they made is in self.unlisted. self.sets names each set's
+        units, for the next build."""
+        units, self.templates, self.sets, self.unlisted = [], set(), {}, {}
+        listings = [(module.__name__, partial(self.page_units, writer, module)) for module in PAGE_SETS]
+        listings += [(f"{export.__module__}.{export.__name__}", partial(self.file_units, export, posts))
+                     for export in FILE_EXPORTS]
+        for name, listing in listings:
+            kept = self.plan.kept_set(name)
+            found = listing() if kept is None else []
+            self.sets[name] = tuple(kept) if kept is not None else tuple(unit.key for unit in found)
+            self.unlisted.update(kept or {})
+            units += found
         units += [Unit(f"{WHOLE_PREFIX}{export.__module__}.{export.__name__}",
                        partial(self.write_files, export, posts)) for export in WHOLE_EXPORTS]
         return units
+
+    def page_units(self, writer, module) -> list[Unit]:
+        """A page set's pages. What it reads of free text while listing them counts for each."""
+        pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
+        self.templates |= {page.template for page in pages}
+        return [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page), listing)
+                for page in pages]
+
+    def file_units(self, export, posts) -> list[Unit]:
+        found, listing = reading(lambda: list(export(self.hub, self.site, posts, self.settings)))
+        return [Unit(relative, partial(self.write_file, relative, make), listing) for relative, make in found]
 
     def make_units(self, units: list[Unit]) -> None:
         for unit in units:

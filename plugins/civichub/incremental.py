@@ -28,12 +28,12 @@ from .caches import cache_path, code_digest, digest, files_under, hash_files, wr
 from .fingerprint import shape
 from .model import note_prose_reads
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 RECORD_NAME = "build-record.pickle"
 # settings that differ between two builds of the same site: the staging folder, objects of the run
 VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "CIVICHUB_OUTPUT_FILES", "CIVICHUB_HUB",
                                "CIVICHUB_PREVIOUS_BUILD", "CIVICHUB_BUILD_RECORD",
-                               "CIVICHUB_PELICAN_PAGES"})
+                               "CIVICHUB_PELICAN_PAGES", "CIVICHUB_POST_CACHE"})
 LIBRARIES = ("pelican", "Jinja2", "Markdown", "MarkupSafe", "babel", "icalendar", "nh3", "PyYAML", "lxml")
 
 
@@ -55,6 +55,7 @@ class Made:
 class BuildRecord:
     inputs: Inputs
     made: dict[str, Made] = field(default_factory=dict)  # unit key -> what it read and wrote
+    sets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # page set or export -> its unit keys
     version: int = RECORD_VERSION
 
 
@@ -78,6 +79,21 @@ class Plan:
         if made is None or not made.reads.isdisjoint(self.changed):
             return None
         return made if all(output in self.inherited for output in made.outputs) else None
+
+    def kept_set(self, name: str) -> dict[str, Made] | None:
+        """What the previous build made of a whole set of units (a page set, an export), when
+        every unit of it can stay. The same structure and environment list the same units, so
+        such a set need not be listed again."""
+        keys = None if self.changed is None else self.previous.sets.get(name)
+        if keys is None:
+            return None
+        found = {}
+        for key in keys:
+            made = self.kept(key)
+            if made is None:
+                return None
+            found[key] = made
+        return found
 
 
 def changed_prose(previous: BuildRecord | None, inputs: Inputs) -> set[str] | None:
