@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .caches import cache_path, code_digest, digest, files_under, hash_files, write_pickle
+from .caches import cache_path, code_digest, collector_paused, digest, files_under, hash_files, write_pickle
 from .fingerprint import shape
 from .model import note_prose_reads
 
@@ -254,7 +254,7 @@ def read_record(path: Path | None, output: Path) -> BuildRecord | None:
     if path is None or not path.is_file():
         return None
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, collector_paused():
             saved = pickle.load(handle)
     except Exception:  # noqa: BLE001 - an old or damaged cache only costs a full build
         return None
@@ -270,7 +270,8 @@ def write_record(path: Path | None, output: Path, record: BuildRecord | None) ->
     if path is None:
         return
     if record is not None:
-        write_pickle(path, {"output": str(output), "identity": folder_identity(output), "record": record})
+        with collector_paused():
+            write_pickle(path, {"output": str(output), "identity": folder_identity(output), "record": record})
         return
     try:
         path.unlink(missing_ok=True)
