@@ -221,8 +221,10 @@ def test_the_record_notes_what_each_page_read(hub):
     person = made["personnes/alex-roy/index.html"]
     assert [Path(name).parts[-3:] for name in person.reads] == [("content", "people", "alex-roy.yaml")]
     assert person.outputs == ("personnes/alex-roy/index.html",)
-    # a page that lists people by name reads no bio
+    # a page that lists people by name reads no bio, nor does the open-data page, which counts them
     assert not any("/people/" in name for name in made["personnes/index.html"].reads)
+    assert not any("/people/" in name for name in made["donnees/index.html"].reads)
+    assert any("/people/" in name for name in made["data/people.csv"].reads)
 
 
 def test_reading_free_text_is_noted_and_comparing_records_is_not():

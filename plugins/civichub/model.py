@@ -100,6 +100,18 @@ def prose_reads() -> Iterator[set[str]]:
             outer |= files
 
 
+@contextmanager
+def prose_unnoted() -> Iterator[None]:
+    """Free text read inside the block is not noted: for a value that cannot depend on it (how
+    many rows a table has), so that what shows the value is not made again after every edit."""
+    global _reading
+    outer, _reading = _reading, None
+    try:
+        yield
+    finally:
+        _reading = outer
+
+
 def reading(make: Callable[[], T]) -> tuple[T, frozenset[str]]:
     """make()'s value and the sources whose free text it read (which a cache of the value notes
     again with note_prose_reads each time it hands the value out)."""

@@ -30,7 +30,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any, Callable, Iterator
 
-from ..model import note_prose_reads, reading
+from ..model import note_prose_reads, prose_unnoted, reading
 
 DEFAULT_LICENSE = {
     "name": "etalab-2.0",
@@ -317,8 +317,10 @@ def table_of(spec: Table, hub, urls, absolute: Callable[[str], str]) -> Table:
 
 
 def row_counts(hub, urls) -> dict[str, int]:
-    """How many rows each table has, without making them into data (the open-data page's figures)."""
-    return {spec.name: sum(1 for _ in ROWS[spec.name](hub, urls, str)) for spec in TABLES}
+    """How many rows each table has, without making them into data (the open-data page's figures).
+    No row is left out for what its free text says, so the counts do not read it."""
+    with prose_unnoted():
+        return {spec.name: sum(1 for _ in ROWS[spec.name](hub, urls, str)) for spec in TABLES}
 
 
 def normalise(value):
