@@ -237,6 +237,20 @@ def test_feed_ids_do_not_depend_on_siteurl(hub):
     assert "&lt;b&gt;gras&lt;/b&gt; &amp; co" in content
 
 
+def test_feeds_carry_the_newest_entries_only(hub):
+    """A feed reader fetches the whole file at every poll: FEED_MAX_ITEMS (Pelican's setting, 100
+    by default) entries at most, the newest."""
+    for number in range(24, 28):
+        hub.write(f"roundups/2016-11-{number - 6:02d}-{number}.md", roundup(number, f"2016-11-{number - 6:02d}"))
+    hub.write("posts/billet.md", "Title: Billet\nDate: 2016-11-20 12:00\n\nUn billet.\n")
+    with open(hub.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nFEED_MAX_ITEMS = 2\n")
+    output = hub.build()
+    assert [e.id.rsplit(":", 1)[1] for e in atom(output, "liens/feed.atom").entries] == ["liens/27", "liens/26"]
+    assert [e.id.rsplit(":", 1)[1] for e in atom(output, "feed.atom").entries] == ["liens/27", "blog/billet"]
+    assert len(json_feed(output, "feed.json")["items"]) == 2
+
+
 def test_feeds_are_reproducible(hub):
     hub.write("roundups/2016-11-20-27.md", roundup(27, "2016-11-20"))
     paths = ("liens/feed.atom", "liens/feed.json", "feed.atom", "feed.json")

@@ -95,9 +95,13 @@ def files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
     translations = for_settings(settings)
     words = Words(translations.gettext, translations.ngettext, settings.get("CIVICHUB_LANGUAGE") or "fr")
     _ = words.gettext
-    roundups = [roundup_entry(r, site, zone, words) for r in hub.published_roundups()]
-    everything = sorted([*roundups, *(post_entry(p, site, zone) for p in posts)],
-                        key=lambda e: (e.published, e.id), reverse=True)
+    limit = settings.get("FEED_MAX_ITEMS") or None  # Pelican's setting (100); None or 0: every entry
+    # only the entries a feed carries are made, so that editing an older roundup or post does
+    # not make the feeds again (hub.roundups is newest first)
+    roundups = [roundup_entry(r, site, zone, words) for r in hub.published_roundups()[:limit]]
+    newest_posts = sorted(posts, key=lambda p: p.date, reverse=True)[:limit]
+    everything = sorted([*roundups, *(post_entry(p, site, zone) for p in newest_posts)],
+                        key=lambda e: (e.published, e.id), reverse=True)[:limit]
     name = site.name or site.uid_domain
     feeds = [
         (_("Revues de liens — %(site)s") % {"site": name}, urls("roundups"), roundups, "roundups.atom", "roundups.json"),
