@@ -17,6 +17,16 @@ def test_check_clean_hub_exits_0(hub):
     assert "0 errors, 0 warnings" in result.stderr
 
 
+def test_a_command_imports_only_its_own_tool(hub):
+    """Every command pays for the modules it imports: a build does not load the link checker."""
+    script = ("import sys\nfrom civichub import cli\ntry:\n    cli.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m, _ in cli.TOOLS.values() if m in sys.modules))")
+    for args, loaded in ((["check"], "[]"), (["links", "--help"], "['civichub.linktools']")):
+        result = subprocess.run([sys.executable, "-c", script, *args], cwd=hub.root, capture_output=True,
+                                text=True, timeout=120)
+        assert result.stdout.splitlines()[-1] == loaded, result.stdout + result.stderr
+
+
 def test_check_reports_every_problem_once_and_exits_1(hub):
     hub.write("people/a.yaml", "name: A\naffiliations: [cap-colectif]\n")
     hub.write("people/b.yaml", "nme: B\n")

@@ -46,10 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser("import", help="turn a c3voc/pretalx schedule.json into content files")
     importer.add_argument("schedule", type=Path, help="a schedule.json file")
     importer.add_argument("--event", help="event folder name (default: from the schedule's acronym)")
+    wanted = requested_command(argv)
     for name, (module, help_text) in TOOLS.items():
         tool = commands.add_parser(name, help=help_text)
         tool.set_defaults(tool_module=module)
-        import_module(module).configure(tool)
+        if name == wanted:  # only the tool asked for is imported (all of them: 0.1 s of every command)
+            import_module(module).configure(tool)
     args = parser.parse_args(argv)
     setup_logging()
     try:
@@ -92,6 +94,14 @@ def settings_or_exit(path: Path, overrides: dict | None = None) -> dict:
     if not path.is_file():
         raise SystemExit(f"civichub: settings file {path} not found (run from the hub's root folder)")
     return read_settings(path, overrides)
+
+
+def requested_command(argv: list[str] | None) -> str | None:
+    """The command named on the command line, before the whole line is parsed."""
+    before = argparse.ArgumentParser(add_help=False)
+    before.add_argument("-s", "--settings")
+    _, rest = before.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return rest[0] if rest and not rest[0].startswith("-") else None
 
 
 def run_check(args) -> int:
