@@ -117,6 +117,15 @@ def sample_site(tmp_path_factory) -> Path:
     return build(ROOT / "pelicanconf.py", output)
 
 
+def copy_of_sample(root: Path) -> Path:
+    """The sample hub's content, theme and settings (search off) in root, to edit and build."""
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, root / name)
+    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    (root / "pelicanconf.py").write_text(settings + "\nCIVICHUB_SEARCH = False\n", encoding="utf-8")
+    return root
+
+
 def build_english_sample(root: Path) -> Path:
     """The sample hub (content/) built with CIVICHUB_LANGUAGE = "en" under root. A build sets the
     filters' language for the whole process, so French is put back for the tests that follow."""

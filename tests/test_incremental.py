@@ -18,7 +18,7 @@ from civichub.output import PelicanPages
 from civichub.pages import roundups
 from civichub.problems import Pos
 
-from conftest import ROOT
+from conftest import copy_of_sample
 
 SKIP = ("pagefind",)  # the search index: Pagefind's own files, rebuilt when a page changes
 
@@ -49,18 +49,14 @@ def hub(tmp_path) -> Path:
     """The sample hub in a folder of its own, built once (a full build, which leaves a record).
     Built where each test uses it: a record holds for its output folder where it was made (a
     copy elsewhere names other files and settings, and its first build is a full one)."""
-    root = tmp_path / "hub"
-    for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, root / name)
-    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
-    (root / "pelicanconf.py").write_text(settings + "\nCIVICHUB_SEARCH = False\n", encoding="utf-8")
+    root = copy_of_sample(tmp_path / "hub")
     build(root / "pelicanconf.py", root / "output")
     return root
 
 
-@pytest.fixture(autouse=True)
-def made_lines(caplog) -> list[str]:
-    """What each build said it made: 'made N of M ... (full build)' or '(free text changed ...)'."""
+@pytest.fixture
+def made_lines(caplog) -> pytest.LogCaptureFixture:
+    """What each build says it made: 'made N of M ... (full build)' or '(free text changed ...)'."""
     caplog.set_level(logging.DEBUG, logger="civichub")
     return caplog
 

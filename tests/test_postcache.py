@@ -2,7 +2,6 @@
 rebuild converts no Markdown again, an edited post is read again, other settings start anew."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from pelican.readers import MarkdownReader
 
 from civichub.build import build
 
-from conftest import ROOT
+from conftest import copy_of_sample
 
 POST = "posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md"
 PAGE = "blog/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4/index.html"
@@ -19,11 +18,7 @@ PAGE = "blog/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4/index.html"
 
 @pytest.fixture
 def hub(tmp_path) -> Path:
-    for name in ("content", "theme"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    settings = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
-    (tmp_path / "pelicanconf.py").write_text(settings + "\nCIVICHUB_SEARCH = False\n", encoding="utf-8")
-    return tmp_path
+    return copy_of_sample(tmp_path)
 
 
 @pytest.fixture

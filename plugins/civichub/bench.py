@@ -178,13 +178,10 @@ def edit_person(path: Path, number: int) -> None:
     path.write_text(synthetic.dump(data), encoding="utf-8")
 
 
-def edit_roundup(path: Path, number: int) -> None:
-    """A sentence more in the intro (the text after the front matter), or in a post's text."""
+def add_sentence(path: Path, number: int) -> None:
+    """A sentence more at the end of a Markdown text: a roundup's intro, a post's text."""
     text = path.read_text(encoding="utf-8").rstrip("\n")
     path.write_text(f"{text}\n\nModification {number} du banc d'essai.\n", encoding="utf-8")
-
-
-edit_post = edit_roundup
 
 
 # -- the steps ------------------------------------------------------------------------------------
@@ -204,9 +201,9 @@ def bench_civichub(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step
         steps[1].runs.append(bench.measure(command, hub, output))
         edit_person(hub / stats.person_to_edit, number)
         steps[2].runs.append(bench.measure(command, hub, output))
-        edit_roundup(hub / stats.roundup_to_edit, number)
+        add_sentence(hub / stats.roundup_to_edit, number)
         steps[3].runs.append(bench.measure(command, hub, output))
-        edit_post(hub / stats.post_to_edit, number)
+        add_sentence(hub / stats.post_to_edit, number)
         steps[4].runs.append(bench.measure(command, hub, output))
     return steps
 

@@ -126,9 +126,12 @@ class HubGenerator(Generator):
                      for export in FILE_EXPORTS]
         for name, listing in listings:
             kept = self.plan.kept_set(name)
-            found = listing() if kept is None else []
-            self.sets[name] = tuple(kept) if kept is not None else tuple(unit.key for unit in found)
-            self.unlisted.update(kept or {})
+            if kept is not None:
+                self.unlisted.update(kept)
+                self.sets[name] = tuple(kept)
+                continue
+            found = listing()
+            self.sets[name] = tuple(unit.key for unit in found)
             units += found
         units += [Unit(f"{WHOLE_PREFIX}{export.__module__}.{export.__name__}",
                        partial(self.write_files, export, posts)) for export in WHOLE_EXPORTS]

@@ -140,9 +140,8 @@ def mention_shape(hub) -> tuple:
 def environment_digest(settings: dict, context: dict, bodies: dict[str, str]) -> str:
     """Everything but the hub's content that pages and exports are made from. bodies: the
     posts' text by file, free text of the hub's content (model.Post), left out of their files."""
-    parts = [plain({k: v for k, v in sorted(settings.items()) if k not in VOLATILE_SETTINGS}),
-             sys.version, os.getcwd(), str(context.get("today")), os.environ.get("SOURCE_DATE_EPOCH", ""),
-             [(name, library_version(name)) for name in LIBRARIES]]
+    parts = [configuration(settings), os.getcwd(), str(context.get("today")),
+             os.environ.get("SOURCE_DATE_EPOCH", "")]
     hasher = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16)
     hasher.update(code_digest().encode("ascii"))
     hash_files(hasher, files_under(Path(settings["THEME"]) if settings.get("THEME") else None))
@@ -153,6 +152,13 @@ def environment_digest(settings: dict, context: dict, bodies: dict[str, str]) ->
             info = os.stat(path)
             hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}".encode("utf-8", "surrogateescape"))
     return hasher.hexdigest()
+
+
+def configuration(settings: dict) -> list:
+    """The settings (but those that differ between two builds of one site), Python's version and
+    the libraries': what anything a build makes, or caches, depends on besides its inputs."""
+    return [plain({k: v for k, v in sorted(settings.items()) if k not in VOLATILE_SETTINGS}),
+            sys.version, [(name, library_version(name)) for name in LIBRARIES]]
 
 
 def hash_headers(hasher, paths: list[str], bodies: dict[str, str]) -> None:

@@ -15,10 +15,11 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from pelican.readers import MarkdownReader
+from pelican.readers import _DISCARD, MarkdownReader
 from pelican.urlwrappers import URLWrapper
 
 from .caches import cache_path, code_digest, digest, write_bytes
+from .incremental import configuration
 
 FILE_NAME = "pelican-posts.pickle"
 SETTING = "CIVICHUB_POST_CACHE"  # this build's PostCache, in the settings
@@ -40,9 +41,7 @@ class PostCache:
         self.used: dict[Key, tuple] = {}
 
     def open(self, settings: dict) -> None:
-        from .incremental import LIBRARIES, VOLATILE_SETTINGS, library_version, plain
-        kept = {k: v for k, v in sorted(settings.items()) if k not in VOLATILE_SETTINGS}
-        self.validity = digest(repr([plain(kept), code_digest(), [library_version(n) for n in LIBRARIES]]))
+        self.validity = digest(repr([configuration(settings), code_digest()]))
         try:
             with open(self.path, "rb") as handle:
                 saved = pickle.load(handle)
@@ -60,7 +59,7 @@ class PostCache:
         if entry is None:
             content, metadata = MarkdownReader.read(reader, source_path)
             entry = (content, {name: kept(value) for name, value in metadata.items()
-                               if value is not DISCARDED})
+                               if value is not _DISCARD})  # (Pelican drops those: an empty tag list)
         self.used[key] = entry
         content, metadata = entry
         return content, {name: revived(value, reader.settings) for name, value in metadata.items()}
@@ -91,14 +90,6 @@ def revived(value, settings: dict):
     if isinstance(value, list):
         return [revived(item, settings) for item in value]
     return value
-
-
-def _discarded():
-    from pelican import readers
-    return getattr(readers, "_DISCARD", object())
-
-
-DISCARDED = _discarded()  # Pelican's marker of a metadata field to drop (an empty tag list)
 
 
 class CachedMarkdownReader(MarkdownReader):
