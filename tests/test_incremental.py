@@ -17,6 +17,7 @@ from civichub.model import Person, Source, prose_reads
 from civichub.output import PelicanPages
 from civichub.pages import roundups
 from civichub.problems import Pos
+from pelican.writers import Writer
 
 from conftest import copy_of_sample
 
@@ -166,16 +167,33 @@ def test_nothing_changed_nothing_written(hub):
     assert {p for p in rewritten(before, tree(hub / "output")) if p.endswith((".html", ".ics", ".json"))} == set()
 
 
-def test_pelicans_pages_are_kept_whole_unless_what_they_read_changed(hub, made_lines):
-    """Posts, their tags and archives, and pages are written by Pelican's generators: one unit
-    of the record, not rendered again after an edit they do not show."""
+def test_each_of_pelicans_pages_is_a_unit(hub, monkeypatch, made_lines):
+    """Posts, their tags and archives, and pages are written by Pelican's generators, each a unit
+    of the record: after an edit of a post's text, only the pages that read it are rendered."""
     made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
-    pelican = made[PelicanPages.KEY].outputs
-    assert "blog/index.html" in pelican and any(name.startswith("blog/tags/") for name in pelican)
-    assert not any(name.startswith("personnes/") for name in pelican)
+    pelican = {key: unit for key, unit in made.items() if key.startswith(PelicanPages.PREFIX)}
+    outputs = {name for unit in pelican.values() for name in unit.outputs}
+    assert "blog/index.html" in outputs and any(name.startswith("blog/tags/") for name in outputs)
+    assert not any(name.startswith("personnes/") for name in outputs)
+    post = "et-si-la-civic-tech-etait-vouee-a-l-echec-1-4"
+    readers = {key for key, unit in pelican.items() if any(read.endswith(f"{post}.md") for read in unit.reads)}
+    assert f"{PelicanPages.PREFIX}blog/{post}/index.html" in readers
+    assert f"{PelicanPages.PREFIX}blog/index.html" in readers  # its summary
+    assert len(readers) < len(pelican) / 2
+
+    rendered = []
+    original = Writer.write_file
+    monkeypatch.setattr(Writer, "write_file", lambda self, name, *args, **kwargs:
+                        rendered.append(name) or original(self, name, *args, **kwargs))
+    edit(hub, f"posts/{post}.md", "\n\n", "\n\nUn ajout.\n\n")
+    build(hub / "pelicanconf.py", hub / "output")
+    assert "free text changed" in last_made(made_lines)
+    assert {PelicanPages.PREFIX + os.path.normpath(name) for name in rendered if name} == readers
+    rendered.clear()
     edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
     written, _ = rebuild_and_compare(hub, made_lines, incremental=True)
-    assert written.isdisjoint(pelican)
+    assert written.isdisjoint(outputs)
+    assert rendered.count("blog/index.html") == 1  # by the full build of rebuild_and_compare only
     (hub / "content" / "posts" / "nouveau.md").write_text("Title: Nouveau\nDate: 2030-01-01\n\nUn billet.\n",
                                                           encoding="utf-8")
     written, site = rebuild_and_compare(hub, made_lines, incremental=False)  # a new file

@@ -2,13 +2,17 @@
 how one is written (whole or not at all), and the digests that tell whether it still holds."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
 import pickle
 from contextlib import contextmanager
+from operator import attrgetter
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TypeVar
+
+T = TypeVar("T", bound=type)
 
 _code: list[str] = []
 
@@ -31,6 +35,22 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def pickled_by_fields(cls: T) -> T:
+    """A slotted dataclass pickled as its class and its fields' values, made again by __init__.
+    What dataclasses give such a class instead, a __getstate__ and a __setstate__ in Python that
+    look its fields up on each call, makes reading the caches (a hundred thousand records) a
+    third slower, and the files a seventh larger. (Put above @dataclass; for classes whose
+    fields are all __init__ arguments.)"""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    assert all(f.init for f in dataclasses.fields(cls)), cls
+    values = attrgetter(*names) if len(names) > 1 else (lambda record: (getattr(record, names[0]),))
+
+    def __reduce__(self):
+        return cls, values(self)
+    cls.__reduce__ = __reduce__
+    return cls
 
 
 def write_pickle(path: Path, value: object) -> None:

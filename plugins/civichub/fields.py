@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import yaml
 
+from .caches import pickled_by_fields
 from .problems import Pos, Problem, did_you_mean, error
 from .source import YamlDoc
 
@@ -31,6 +32,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", bare.lower()).strip("-")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A reference from one record to another, resolved by the checker."""

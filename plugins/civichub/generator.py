@@ -69,7 +69,7 @@ class HubGenerator(Generator):
         self.inputs = incremental.inputs_of(self.hub, self.settings, self.context)
         self.plan = incremental.Plan(self.settings.get("CIVICHUB_PREVIOUS_BUILD"), self.inputs,
                                      files_of(self.settings, Path(self.output_path)).inherited)
-        self.settings["CIVICHUB_PELICAN_PAGES"] = PelicanPages(self.plan.kept(PelicanPages.KEY))
+        self.settings["CIVICHUB_PELICAN_PAGES"] = PelicanPages(self.plan)
 
     def generate_output(self, writer) -> None:
         """Every page and export file whose inputs changed since the previous build (all of them
@@ -98,12 +98,11 @@ class HubGenerator(Generator):
         self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(self.inputs, {**kept, **self.made}, self.sets)
 
     def pelican_pages(self, writer, files) -> dict[str, Made]:
-        """What Pelican's generators wrote, or kept: the unit's entry of the build record."""
-        unit = self.settings["CIVICHUB_PELICAN_PAGES"]
-        if unit.kept is not None:
-            self.claim(writer, files, unit.kept.outputs)
-            return {PelicanPages.KEY: unit.kept}
-        return {PelicanPages.KEY: Made(frozenset(unit.reads), tuple(unit.outputs))}
+        """What Pelican's generators wrote, or kept: their units' entries of the build record."""
+        pages = self.settings["CIVICHUB_PELICAN_PAGES"]
+        for key in pages.kept:
+            self.claim(writer, files, pages.made[key].outputs)
+        return pages.made
 
     def jobs(self, units: list[Unit]) -> list[partial]:
         """The whole exports are the longest jobs: first, so that the chunks of pages and files

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .caches import cache_path, code_digest, collector_paused, digest, files_under, hash_files, write_pickle
+from .caches import cache_path, code_digest, collector_paused, digest, files_under, hash_files, pickled_by_fields, write_pickle
 from .fingerprint import shape
 from .model import note_prose_reads
 
@@ -44,6 +44,7 @@ class Inputs:
     prose: dict[str, str]  # source (a file, or 'file#item') -> digest of its free text
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Made:
     """One page or export unit of a build: the sources whose free text it read, the files it wrote."""

@@ -35,7 +35,7 @@ class Loader:
         self.content = Content()
         self.cache = cache
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
         text = str(path)
         if text.startswith(self.content_prefix):
             return self.content_display + text[len(self.content_prefix):]
@@ -65,17 +65,21 @@ class Loader:
     def load_folder(self, name: str, load_one: Callable[[Path], None],
                     suffixes: tuple[str, ...] = YAML_SUFFIXES, check_slug: bool = True,
                     declare: str = "") -> None:
-        if self.refuse_links(self.content_dir / name):
+        folder = self.content_dir / name
+        if self.refuse_links(folder):
             return
-        for path in sorted_files(self.content_dir / name):
-            if path.suffix not in suffixes:
-                self.ignored(path, suffixes)
+        # names as strings, not a Path each: a Path is made only for a file the cache lacks
+        base = os.path.join(str(folder), "")
+        for file_name in sorted_names(folder):
+            stem, suffix = os.path.splitext(file_name)
+            if suffix not in suffixes:
+                self.ignored(folder / file_name, suffixes)
                 continue
-            if check_slug and not self.valid_file_slug(path):
+            if check_slug and not self.valid_file_slug(file_name, folder):
                 continue
             if declare:
-                self.content.declared[declare].add(path.stem)
-            self.guarded(path, load_one)
+                self.content.declared[declare].add(stem)
+            self.guarded(base + file_name, load_one)
 
     def ignored(self, path: Path, suffixes: tuple[str, ...]) -> None:
         if path.name.startswith(".") or path.name.lower() in ("readme.md", "readme.txt"):
@@ -83,25 +87,26 @@ class Loader:
         self.problems.append(warning(Pos(self.display(path)), "", "file ignored",
                                      "content files here end in " + " or ".join(suffixes)))
 
-    def valid_file_slug(self, path: Path) -> bool:
-        if SLUG_RE.fullmatch(path.stem):
+    def valid_file_slug(self, name: str, folder: Path) -> bool:
+        stem, suffix = os.path.splitext(name)
+        if SLUG_RE.fullmatch(stem):
             return True
-        suggestion = slugify(path.stem) or "a-name"
-        self.problems.append(error(Pos(self.display(path)), "", f"file name '{path.name}' is not a valid "
-                                   "identifier", f"rename it to '{suggestion}{path.suffix}'"))
+        suggestion = slugify(stem) or "a-name"
+        self.problems.append(error(Pos(self.display(folder / name)), "", f"file name '{name}' is not a "
+                                   "valid identifier", f"rename it to '{suggestion}{suffix}'"))
         return False
 
-    def guarded(self, path: Path, load_one: Callable[[Path], None]) -> None:
+    def guarded(self, path: Path | str, load_one: Callable[[Path], None]) -> None:
         """One file's records and problems, from the cache when the file did not change."""
         self.content.files += 1
         display = self.display(path)
         if self.cache is None:
-            self.merge(display, self.loaded(path, load_one))
+            self.merge(display, self.loaded(Path(path), load_one))
             return
         key = self.cache.key(path, display)
         loaded = self.cache.get(key)
         if loaded is None:
-            loaded = self.loaded(path, load_one)
+            loaded = self.loaded(Path(path), load_one)
             self.cache.put(key, loaded)
         self.merge(display, loaded)
 
@@ -196,7 +201,7 @@ class Loader:
 
     def load_events(self) -> None:
         for folder in sorted_dirs(self.content_dir / "events"):
-            if self.refuse_links(folder) or not self.valid_file_slug(folder):
+            if self.refuse_links(folder) or not self.valid_file_slug(folder.name, folder.parent):
                 continue
             event_file = next((folder / f"event{s}" for s in YAML_SUFFIXES
                                if (folder / f"event{s}").is_file()), None)
@@ -210,9 +215,10 @@ class Loader:
                     self.guarded(folder / name, self.load_session_list)
             if self.refuse_links(folder / "sessions"):
                 continue
-            for path in sorted_files(folder / "sessions"):
-                if path.suffix in YAML_SUFFIXES and self.valid_file_slug(path):
-                    self.guarded(path, self.load_session_file)
+            sessions = folder / "sessions"
+            for name in sorted_names(sessions):
+                if os.path.splitext(name)[1] in YAML_SUFFIXES and self.valid_file_slug(name, sessions):
+                    self.guarded(sessions / name, self.load_session_file)
 
     def load_event(self, path: Path) -> None:
         data, src = self.validate(path, schema.EVENT)
@@ -354,13 +360,13 @@ def pelican_metadata(text: str, display: str) -> tuple[dict[str, str], dict[str,
     return meta, positions
 
 
-def sorted_files(folder: Path) -> list[Path]:
-    """The files of folder by name, symbolic links aside (known from the listing, no stat each)."""
+def sorted_names(folder: Path) -> list[str]:
+    """The names of folder's files, sorted, symbolic links aside (known from the listing, no
+    stat each)."""
     if not folder.is_dir():
         return []
     with os.scandir(folder) as listing:
-        names = sorted(entry.name for entry in listing if entry.is_file(follow_symlinks=False))
-    return [folder / name for name in names]
+        return sorted(entry.name for entry in listing if entry.is_file(follow_symlinks=False))
 
 
 def sorted_dirs(folder: Path) -> list[Path]:

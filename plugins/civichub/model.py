@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
+from .caches import pickled_by_fields
 from .fields import Ref
 from .problems import Pos
 
@@ -170,6 +171,7 @@ def _session_of_file(session) -> str:
     return f"{session.src.file}#{session.src.prefix}" if session.src.prefix else session.src.file
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Affiliation:
     actor: Ref
@@ -177,6 +179,7 @@ class Affiliation:
 
 
 @prose("description")
+@pickled_by_fields
 @dataclass(slots=True)
 class Actor:
     slug: str
@@ -196,6 +199,7 @@ class Actor:
 
 
 @prose("bio")
+@pickled_by_fields
 @dataclass(slots=True)
 class Person:
     slug: str
@@ -213,6 +217,7 @@ class Person:
         return (a.actor for a in self.affiliations)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Place:
     id: str
@@ -221,12 +226,14 @@ class Place:
     city: str = ""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Room:
     id: str
     name: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Theme:
     id: str
@@ -235,6 +242,7 @@ class Theme:
 
 
 @prose("description")
+@pickled_by_fields
 @dataclass(slots=True)
 class Event:
     slug: str
@@ -263,6 +271,7 @@ class Event:
         yield from self.partners
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Participant:
     person: Ref
@@ -272,6 +281,7 @@ class Participant:
 
 
 @prose("description", file_of=_session_of_file)
+@pickled_by_fields
 @dataclass(slots=True)
 class Session:
     event: str
@@ -310,6 +320,7 @@ class Session:
 
 
 @prose("title", "excerpt", file_of=_link_of_roundup)
+@pickled_by_fields
 @dataclass(slots=True)
 class Link:
     title: str
@@ -327,6 +338,7 @@ class Link:
     not_people: list[Ref] = field(default_factory=list)
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Section:
     title: str
@@ -334,6 +346,7 @@ class Section:
 
 
 @prose("intro")
+@pickled_by_fields
 @dataclass(slots=True)
 class Roundup:
     slug: str
@@ -364,6 +377,7 @@ class Roundup:
 
 
 @prose("text", file_of=_file_of_pos)
+@pickled_by_fields
 @dataclass(slots=True)
 class TimelineEntry:
     year: int
@@ -375,6 +389,7 @@ class TimelineEntry:
 
 
 @prose("text")
+@pickled_by_fields
 @dataclass(slots=True)
 class Post:
     """Only what the checker reads of a Pelican post; Pelican itself renders posts. Pages read
@@ -392,6 +407,7 @@ class Post:
     no_mentions: list[str] = field(default_factory=list)  # 'No_mentions:' line, declined detections
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Content:
     """Everything loaded from content/, before any cross-checking."""

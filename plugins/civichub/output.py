@@ -8,6 +8,7 @@ the build is over."""
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -16,7 +17,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from .model import reading
 
 if TYPE_CHECKING:
-    from .incremental import Made
+    from .incremental import Made, Plan
 
 
 class OutputFiles:
@@ -112,37 +113,54 @@ class _Buffer:
 
 class PelicanPages:
     """What Pelican's own generators write through the writer (posts, tags, archives, pages, their
-    feeds), taken as one unit of the incremental build: kept whole when nothing it read changed,
-    else made whole. Made by the hub's generator before Pelican writes (settings
-    CIVICHUB_PELICAN_PAGES); outputs and reads fill in as Pelican writes."""
-    KEY = "pelican:pages"
+    feeds): each call of the writer is a unit of the incremental build, named by the file it
+    writes (the first page of a paginated list), kept when none of the texts it read changed.
+    Made by the hub's generator before Pelican writes (settings CIVICHUB_PELICAN_PAGES), with
+    the build's plan; self.made fills in as Pelican writes."""
+    PREFIX = "pelican:"
 
-    def __init__(self, kept: Made | None):
-        self.kept = kept  # what the previous build made of the unit, when it stays as it is
-        self.outputs: list[str] = []  # relative to the site
-        self.reads: set[str] = set()  # sources whose free text the templates read
+    def __init__(self, plan: Plan | None):
+        self.plan = plan
+        self.made: dict[str, Made] = {}  # unit key -> what it read and wrote, kept or made
+        self.kept: set[str] = set()  # the units kept from the previous build
+        self.outputs: list[str] | None = None  # the files of the unit being written
+
+    def write(self, name: str, output_path: str, write: Callable[[], object]) -> object:
+        """write() as one unit, or nothing when the previous build's files of it stay."""
+        from .incremental import Made
+        key = self.PREFIX + os.path.normpath(name)
+        kept = self.plan.kept(key) if self.plan else None
+        if kept is not None:
+            self.made[key] = kept
+            self.kept.add(key)
+            return None
+        self.outputs = []
+        try:
+            written, reads = reading(write)
+        finally:
+            outputs, self.outputs = self.outputs, None
+        self.made[key] = Made(reads, tuple(os.path.relpath(o, output_path) for o in outputs))
+        return written
 
 
 class ChangeAwareWriter(Writer):
     """Pelican's writer, but a page whose bytes did not change keeps its file, no file is ever
-    opened for writing in place (it may be a hard link to the previous site), and nothing is
-    rendered when the previous build's files of Pelican's pages stay (PelicanPages)."""
+    opened for writing in place (it may be a hard link to the previous site), and a page or feed
+    whose previous file stays is not rendered (PelicanPages)."""
 
-    def write_file(self, *args, **kwargs):
-        return self._as_unit(super().write_file, args, kwargs)
+    def write_file(self, name, *args, **kwargs):
+        write = partial(super().write_file, name, *args, **kwargs)
+        return self._as_unit(name, write) if name else write()  # no name: Pelican writes nothing
 
-    def write_feed(self, *args, **kwargs):
-        return self._as_unit(super().write_feed, args, kwargs)
+    def write_feed(self, elements, context, path=None, *args, **kwargs):
+        write = partial(super().write_feed, elements, context, path, *args, **kwargs)
+        return write() if path is None else self._as_unit(path, write)  # no path: a feed returned, not written
 
-    def _as_unit(self, write, args, kwargs):
+    def _as_unit(self, name: str, write: Callable[[], object]):
         unit = self.settings.get("CIVICHUB_PELICAN_PAGES")
         if unit is None:  # a plain `pelican` run
-            return write(*args, **kwargs)
-        if unit.kept is not None:
-            return None
-        written, reads = reading(lambda: write(*args, **kwargs))
-        unit.reads |= reads
-        return written
+            return write()
+        return unit.write(name, self.output_path, write)
 
     def _open_w(self, filename, encoding, override=False):
         # Pelican's own bookkeeping of overrides, without its open(filename, "w"), which would
@@ -158,8 +176,8 @@ class ChangeAwareWriter(Writer):
             self._overridden_files.add(filename)
         self._written_files.add(filename)
         unit = self.settings.get("CIVICHUB_PELICAN_PAGES")
-        if unit is not None:
-            unit.outputs.append(os.path.relpath(filename, self.output_path))
+        if unit is not None and unit.outputs is not None:
+            unit.outputs.append(filename)
         return _Buffer(files_of(self.settings, Path(self.output_path)), filename, encoding)
 
 

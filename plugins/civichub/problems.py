@@ -5,10 +5,13 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
+from .caches import pickled_by_fields
+
 ERROR = "error"
 WARNING = "warning"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Pos:
     """A place in a source file; line and column count from 1."""
@@ -20,10 +23,8 @@ class Pos:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
-    def __reduce__(self):  # pickled as a plain tuple: twice as fast for the load cache's 100,000s
-        return Pos, (self.file, self.line, self.col)
 
-
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Problem:
     pos: Pos
