@@ -90,8 +90,8 @@ def test_bench_prints_one_table(tmp_path, capsys):
         assert match, line
         rows.append(match)
     assert [row["step"] for row in rows] == ["civichub cold", "civichub warm", "civichub edit person",
-                                             "civichub edit roundup", "civichub edit post", "pelican cold",
-                                             "pelican warm"]
+                                             "civichub edit roundup", "civichub edit post", "serve edit person",
+                                             "serve edit roundup", "serve edit post", "pelican cold", "pelican warm"]
     for row in rows:
         assert int(row["pages"]) > 0 and float(row["seconds"]) > 0 and float(row["rate"]) > 0
         assert int(row["rss"]) > 0
@@ -99,10 +99,12 @@ def test_bench_prints_one_table(tmp_path, capsys):
     assert cold["rewritten_pc"] == "100.0"  # nothing was there before
     assert int(warm["changed"]) == 0  # the same content builds the same site
     assert int(person["changed"]) > 0 and int(roundup["changed"]) > 0 and int(post["changed"]) > 0
+    for served, built in zip(rows[5:8], (person, roundup, post)):  # the server makes the same pages
+        assert 0 < int(served["changed"]) == int(built["changed"]) and served["pages"] == built["pages"]
     assert re.search(r"^civichub/Pelican cold: \d+\.\d+x \(pages/s\)$", out, re.MULTILINE)
     assert re.search(r"^civichub/Hugo cold: skipped", out, re.MULTILINE)
     assert re.search(r"^search indexing \(pagefind\): skipped", out, re.MULTILINE)
-    assert len(re.findall(r"^  (PASS|FAIL|SKIP)  ", out, re.MULTILINE)) == 10
+    assert len(re.findall(r"^  (PASS|FAIL|SKIP)  ", out, re.MULTILINE)) == 13
     data = json.loads(figures.read_text())
     assert [step["step"] for step in data["steps"]] == [row["step"] for row in rows]
     assert data["hub"]["events"] >= 1 and "civichub/Pelican cold" in data["ratios"]

@@ -2,6 +2,7 @@
 build of the same content makes, and an edit of free text rewrites only the pages that show it."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from civichub import fingerprint, incremental
+from civichub import caches, fingerprint, incremental, loadcache, serve
 from civichub.build import build
 from civichub.model import Person, Source, prose_reads
 from civichub.output import PelicanPages
@@ -277,3 +278,24 @@ def test_what_the_new_site_no_longer_has_leaves_the_live_one(hub):
     assert "theme/css/search.css" in before and "theme/css/search.css" not in after
     assert before["theme/css/civichub.css"][0] == after["theme/css/civichub.css"][0]
     assert not list(hub.glob(".output.new-*"))  # the build's own folder is gone
+
+
+def test_a_build_forked_by_the_server_gives_the_site_a_full_build_gives(hub):
+    """civichub serve reads the build's caches while it waits and forks each build: the forked
+    build takes them as read, makes again only what the edit changed, and the site is the one a
+    full build makes."""
+    try:
+        serve.warm_up(hub / "pelicanconf.py")
+        assert {path.name for path in caches._read_ahead} >= {loadcache.FILE_NAME, incremental.RECORD_NAME}
+        before = tree(hub / "output")
+        edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
+        outcome = serve.in_child(serve.attempt, hub / "pelicanconf.py", hub / "output")
+    finally:
+        caches._read_ahead.clear()
+        gc.unfreeze()
+    assert outcome.report.startswith("rebuilt in") and not outcome.failed, outcome.report
+    after = tree(hub / "output")
+    assert "personnes/alex-roy/index.html" in rewritten(before, after)
+    assert len(rewritten(before, after)) < len(after) / 20
+    build(hub / "pelicanconf.py", hub / "full", full=True)
+    assert differences(after, tree(hub / "full")) == []

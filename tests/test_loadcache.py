@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 from civichub import caches, load, loadcache
 
@@ -120,3 +121,25 @@ def test_messages_about_cached_records_point_at_the_same_place(hub):
     assert cached == plain
     assert any(p.startswith("content/people/x.yaml:4:3: error: affiliations[0]") for p in cached), cached
     assert any("late.yaml:" in p for p in cached)
+
+
+def test_a_cache_read_ahead_is_handed_over_while_its_file_stays_the_same(tmp_path):
+    """civichub serve reads the caches between builds and forks each build: a build takes what
+    was read ahead only if the file is still the one read."""
+    path = tmp_path / "cache.pickle"
+    caches.write_pickle(path, ["first"])
+    try:
+        caches.read_ahead(path, caches.load_pickle)
+        ahead = caches.read_cache(path, caches.load_pickle)
+        assert ahead == ["first"] and caches.read_cache(path, caches.load_pickle) is ahead
+        caches.write_pickle(path, ["second"])  # replaced, as every cache file is
+        assert caches.read_cache(path, caches.load_pickle) == ["second"]
+        caches.read_ahead(path, loadcache.LoadCache.open)  # a stream of pickles, appended to
+        with open(path, "ab") as handle:
+            handle.write(b"more")
+        assert caches.read_cache(path, Path.read_bytes).endswith(b"more")  # read again
+        path.unlink()
+        caches.read_ahead(path, caches.load_pickle)  # nothing to read: nothing kept
+        assert path not in caches._read_ahead
+    finally:
+        caches._read_ahead.clear()

@@ -9,6 +9,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
+
+from watchfiles import Change
+
+from civichub import serve
 
 
 def free_port() -> int:
@@ -70,4 +75,18 @@ def test_serve_rebuilds_on_change_and_keeps_serving_after_an_error(hub):
         os.killpg(server.pid, signal.SIGINT)
         output, _ = server.communicate(timeout=20)
     assert "unknown actor 'nobody'" in output
+    assert "civichub serve: rebuilt in" in output
     assert "Traceback" not in output
+
+
+def test_a_build_runs_in_a_child_whose_result_comes_back():
+    assert serve.in_child(os.getpid) != os.getpid()
+    assert serve.in_child(lambda: os.kill(os.getpid(), signal.SIGKILL)) is None  # died: no result
+
+
+def test_only_a_change_to_the_code_restarts_the_server(tmp_path):
+    root = tmp_path.resolve()
+    assert serve.code_changed(root, {(Change.modified, str(root / "plugins" / "civichub" / "hub.py"))})
+    assert not serve.code_changed(root, {(Change.modified, str(root / "content" / "people" / "x.yaml")),
+                                         (Change.added, str(root / "plugins" / "README.md"))})
+    assert serve.watched(root, Path(root / "pelicanconf.py")) == [root / "pelicanconf.py"]

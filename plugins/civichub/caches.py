@@ -10,11 +10,15 @@ import pickle
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T", bound=type)
+V = TypeVar("V")
 
 _code: list[str] = []
+# What a server that forks its builds read of the caches between two builds: path -> (the file's
+# stamp then, what reading it gave)
+_read_ahead: dict[Path, tuple[tuple[int, int, int], object]] = {}
 
 
 def cache_path(settings: dict, name: str) -> Path | None:
@@ -51,6 +55,41 @@ def pickled_by_fields(cls: T) -> T:
         return cls, values(self)
     cls.__reduce__ = __reduce__
     return cls
+
+
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """Size, modification time and inode: caches are replaced whole or appended to, never
+    rewritten in place, so a file with the same stamp holds the same bytes."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino
+
+
+def read_cache(path: Path, read: Callable[[Path], V]) -> V:
+    """read(path), or what it gave read_ahead() if the file has not changed since: a build that
+    `civichub serve` forks finds its caches read already."""
+    ahead = _read_ahead.get(path)
+    if ahead is not None and ahead[0] == file_stamp(path):
+        return ahead[1]  # type: ignore[return-value]
+    return read(path)
+
+
+def read_ahead(path: Path, read: Callable[[Path], object]) -> None:
+    """Read a cache now, for the builds this process forks later (read_cache). Only for a process
+    that never builds itself: a build is handed the value as it is, and may change it."""
+    stamp = file_stamp(path)
+    _read_ahead.pop(path, None)
+    if stamp is not None:
+        with collector_paused():
+            _read_ahead[path] = (stamp, read(path))
+
+
+def load_pickle(path: Path) -> object:
+    """The value pickled in path (raises what open and pickle raise)."""
+    with open(path, "rb") as handle, collector_paused():
+        return pickle.load(handle)
 
 
 def write_pickle(path: Path, value: object) -> None:

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .caches import cache_path, code_digest, collector_paused, digest, files_under, hash_files, pickled_by_fields, write_pickle
+from .caches import (cache_path, code_digest, collector_paused, digest, files_under, hash_files, load_pickle,
+                     pickled_by_fields, read_cache, write_pickle)
 from .fingerprint import shape
 from .model import note_prose_reads
 
@@ -261,8 +261,7 @@ def read_record(path: Path | None, output: Path) -> BuildRecord | None:
     if path is None or not path.is_file():
         return None
     try:
-        with open(path, "rb") as handle, collector_paused():
-            saved = pickle.load(handle)
+        saved = read_cache(path, load_pickle)
     except Exception:  # noqa: BLE001 - an old or damaged cache only costs a full build
         return None
     if not isinstance(saved, dict) or saved.get("output") != str(output) \

@@ -26,13 +26,12 @@ of the names' tokens (no per-actor regular expression, no actors x links scan)."
 from __future__ import annotations
 
 import logging
-import pickle
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .caches import digest, pickled_by_fields, write_pickle
+from .caches import digest, load_pickle, pickled_by_fields, read_cache, write_pickle
 
 log = logging.getLogger("civichub")
 
@@ -195,8 +194,7 @@ class Found:
 
     def read(self) -> dict[str, frozenset[tuple[str, str]]]:
         try:
-            with open(self.path, "rb") as handle:
-                key, known = pickle.load(handle)
+            key, known = read_cache(self.path, load_pickle)
         except Exception:  # noqa: BLE001 - no file, an old or damaged one: find everything again
             return {}
         return known if key == self.key and isinstance(known, dict) else {}

@@ -39,7 +39,7 @@ def load_and_check(content_dir: Path, settings: dict, display_root: Path | None 
     fingerprint (builds, which hold the output's lock, use it; a check parses everything, as CI
     does on a clean clone)."""
     path = caches.cache_path(settings, loadcache.FILE_NAME) if cached else None
-    cache = loadcache.LoadCache.open(path) if path else None
+    cache = caches.read_cache(path, loadcache.LoadCache.open) if path else None
     content, problems = load.load(Path(content_dir), display_root, cache, fingerprints=cached)
     problems += check.check(content, formats_from(settings))
     return Checked(content, sorted_problems(problems))

@@ -18,7 +18,7 @@ from pathlib import Path
 from pelican.readers import _DISCARD, MarkdownReader
 from pelican.urlwrappers import URLWrapper
 
-from .caches import cache_path, code_digest, digest, write_bytes
+from .caches import cache_path, code_digest, digest, load_pickle, read_cache, write_bytes
 from .incremental import configuration
 
 FILE_NAME = "pelican-posts.pickle"
@@ -43,8 +43,7 @@ class PostCache:
     def open(self, settings: dict) -> None:
         self.validity = digest(repr([configuration(settings), code_digest()]))
         try:
-            with open(self.path, "rb") as handle:
-                saved = pickle.load(handle)
+            saved = read_cache(self.path, load_pickle)
             if saved.get("validity") == self.validity:
                 self.entries = saved["entries"]
         except Exception:  # noqa: BLE001 - no cache, an old or damaged one: every post is read

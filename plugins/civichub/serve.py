@@ -1,28 +1,34 @@
 """A development server: serves output/ on the loopback address, rebuilds when a source changes,
-and while the content has errors shows them in the browser instead of the (previous) site."""
+and while the content has errors shows them in the browser instead of the (previous) site.
+
+Each build runs in a process forked from the server, which has imported civichub, Pelican and
+their libraries and read the build's caches (caches.read_ahead) while it waited for an edit: a
+rebuild starts where a `civichub build` would be a second later. A build forked that way is
+also isolated: whatever it does to what it was handed dies with it, and the server reads the
+caches again (as that build wrote them) for the next one. A change to the code (plugins/)
+restarts the server, which would otherwise fork builds from the code it started with."""
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import http.server
+import os
+import pickle
+import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from .build import BuildLocked, build, read_settings
 from .pipeline import BuildFailed
 from .problems import Problem
 
 WATCHED = ("content", "theme", "plugins")
-
-
-def snapshot(root: Path, settings_file: Path) -> dict[Path, float]:
-    files = [settings_file]
-    for name in WATCHED:
-        folder = root / name
-        if folder.is_dir():
-            files += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    return {p: p.stat().st_mtime_ns for p in files if p.exists()}
+CODE = ("plugins",)  # a change here restarts the server
+T = TypeVar("T")
 
 
 class State:
@@ -38,23 +44,93 @@ class State:
             self.failure, self.problems = failure, problems or []
 
 
-def rebuild(settings_file: Path, output: Path, state: State) -> None:
+@dataclass
+class Attempt:
+    """What one build said: the line to print, and, for a failed build, why and its errors."""
+    report: str
+    failed: bool = False
+    failure: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    locked: bool = False  # another build holds output/: what was served stays
+
+
+def attempt(settings_file: Path, output: Path) -> Attempt:
     started = time.perf_counter()
     try:
         build(settings_file, output)
     except BuildFailed as exc:
-        print(f"civichub serve: build failed ({exc}); serving an error page until it is fixed")
-        state.set(str(exc), [p for p in exc.problems if p.is_error])
-        return
+        return Attempt(f"build failed ({exc}); serving an error page until it is fixed", True, str(exc),
+                       [p for p in exc.problems if p.is_error])
     except BuildLocked as exc:
-        print(f"civichub serve: {exc}")
-        return
+        return Attempt(str(exc), locked=True)
     except Exception as exc:  # a bug in a template or plugin: keep serving, say what happened
-        print(f"civichub serve: build crashed: {type(exc).__name__}: {exc}")
-        state.set(f"{type(exc).__name__}: {exc}")
-        return
-    state.set()
-    print(f"civichub serve: rebuilt in {time.perf_counter() - started:.2f} s")
+        failure = f"{type(exc).__name__}: {exc}"
+        return Attempt(f"build crashed: {failure}", True, failure)
+    return Attempt(f"rebuilt in {time.perf_counter() - started:.2f} s")
+
+
+def in_child(function: Callable[..., T], *args) -> T | None:
+    """function(*args) run in a forked process; its result comes back pickled through a pipe
+    (None if the process ended without one)."""
+    if not hasattr(os, "fork"):
+        return function(*args)
+    sys.stdout.flush()  # else what is buffered would be printed twice
+    sys.stderr.flush()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the server's code
+        status = 0
+        try:
+            os.close(reader)
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(function(*args), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - interrupted: the server gets no result
+            status = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else None
+
+
+def rebuild(settings_file: Path, output: Path, state: State) -> None:
+    outcome = in_child(attempt, settings_file, output)
+    if outcome is None:  # killed: the site was left as it was
+        outcome = Attempt("the build stopped before it finished", locked=True)
+    print(f"civichub serve: {outcome.report}", flush=True)
+    if outcome.failed:
+        state.set(outcome.failure, outcome.problems)
+    elif not outcome.locked:
+        state.set()
+
+
+def warm_up(settings_file: Path) -> None:
+    """What a build would otherwise do first: import the build's modules and read its caches.
+    What is read is frozen (gc.freeze): the builds forked later do not copy the memory it is in
+    by collecting it."""
+    import icalendar  # noqa: F401 - imported by the builds that make calendars
+    import lxml.html  # noqa: F401
+    from pelican import Pelican  # noqa: F401
+    from . import generator  # noqa: F401
+    from . import incremental, loadcache, markup, postcache
+    from .caches import cache_path, load_pickle, read_ahead
+    gc.unfreeze()
+    markup.converter()
+    settings = read_settings(settings_file)
+    for name, read in ((loadcache.FILE_NAME, loadcache.LoadCache.open),
+                       ("mentions.pickle", load_pickle), (postcache.FILE_NAME, load_pickle)):
+        path = cache_path(settings, name)
+        if path is not None:
+            read_ahead(path, read)
+    record = incremental.record_path(settings)
+    if record is not None:
+        read_ahead(record, load_pickle)
+    gc.collect()
+    gc.freeze()
 
 
 def error_page(state: State) -> bytes:
@@ -97,24 +173,45 @@ class _Body:
         pass
 
 
-def serve(settings_file: Path, output: Path | None, bind: str, port: int, interval: float = 0.5) -> int:
+def watched(root: Path, settings_file: Path) -> list[Path]:
+    return [settings_file.resolve()] + [root / name for name in WATCHED if (root / name).is_dir()]
+
+
+def code_changed(root: Path, changes: set) -> bool:
+    code = [root / name for name in CODE]
+    return any(Path(path).suffix == ".py" and any(Path(path).is_relative_to(c) for c in code)
+               for _, path in changes)
+
+
+def restart() -> None:
+    """The same command again in this process: the new code is imported, the port bound again."""
+    print("civichub serve: the code changed, restarting", flush=True)
+    os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
+
+
+def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int:
+    from watchfiles import watch
+
     root = settings_file.resolve().parent
     output = Path(output or read_settings(settings_file)["OUTPUT_PATH"]).resolve()
     state = State()
+    warm_up(settings_file)
     rebuild(settings_file, output, state)
+    warm_up(settings_file)
     output.mkdir(parents=True, exist_ok=True)
     handler = type("BoundHandler", (Handler,), {"state": state})
     server = http.server.ThreadingHTTPServer((bind, port), functools.partial(handler, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"civichub serve: http://{bind}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
-    seen = snapshot(root, settings_file)
     try:
-        while True:
-            time.sleep(interval)
-            current = snapshot(root, settings_file)
-            if current != seen:
-                seen = current
-                print("civichub serve: change seen, rebuilding", flush=True)
-                rebuild(settings_file, output, state)
+        # step: how long the files stay quiet before a build starts (an editor saves in steps)
+        for changes in watch(*watched(root, settings_file), step=30, debounce=1000):
+            if code_changed(root, changes):
+                server.server_close()
+                restart()
+            print("civichub serve: change seen, rebuilding", flush=True)
+            rebuild(settings_file, output, state)
+            warm_up(settings_file)
     finally:
         server.shutdown()
+    return 0
