@@ -51,7 +51,7 @@ class Attempt:
     failed: bool = False
     failure: str = ""
     problems: list[Problem] = field(default_factory=list)
-    locked: bool = False  # another build holds output/: what was served stays
+    unchanged: bool = False  # no new site (another build holds output/): what is served stays
 
 
 def attempt(settings_file: Path, output: Path) -> Attempt:
@@ -62,7 +62,7 @@ def attempt(settings_file: Path, output: Path) -> Attempt:
         return Attempt(f"build failed ({exc}); serving an error page until it is fixed", True, str(exc),
                        [p for p in exc.problems if p.is_error])
     except BuildLocked as exc:
-        return Attempt(str(exc), locked=True)
+        return Attempt(str(exc), unchanged=True)
     except Exception as exc:  # a bug in a template or plugin: keep serving, say what happened
         failure = f"{type(exc).__name__}: {exc}"
         return Attempt(f"build crashed: {failure}", True, failure)
@@ -71,9 +71,7 @@ def attempt(settings_file: Path, output: Path) -> Attempt:
 
 def in_child(function: Callable[..., T], *args) -> T | None:
     """function(*args) run in a forked process; its result comes back pickled through a pipe
-    (None if the process ended without one)."""
-    if not hasattr(os, "fork"):
-        return function(*args)
+    (None if the process ended without one). (civichub runs where fork and fcntl do.)"""
     sys.stdout.flush()  # else what is buffered would be printed twice
     sys.stderr.flush()
     reader, writer = os.pipe()
@@ -100,11 +98,11 @@ def in_child(function: Callable[..., T], *args) -> T | None:
 def rebuild(settings_file: Path, output: Path, state: State) -> None:
     outcome = in_child(attempt, settings_file, output)
     if outcome is None:  # killed: the site was left as it was
-        outcome = Attempt("the build stopped before it finished", locked=True)
+        outcome = Attempt("the build stopped before it finished", unchanged=True)
     print(f"civichub serve: {outcome.report}", flush=True)
     if outcome.failed:
         state.set(outcome.failure, outcome.problems)
-    elif not outcome.locked:
+    elif not outcome.unchanged:
         state.set()
 
 
