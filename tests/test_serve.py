@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -90,3 +91,27 @@ def test_only_a_change_to_the_code_restarts_the_server(tmp_path):
     assert not serve.code_changed(root, {(Change.modified, str(root / "content" / "people" / "x.yaml")),
                                          (Change.added, str(root / "plugins" / "README.md"))})
     assert serve.watched(root, Path(root / "pelicanconf.py")) == [root / "pelicanconf.py"]
+
+
+def test_the_settings_file_is_still_watched_after_an_editor_renamed_a_new_one_over_it(tmp_path):
+    root = tmp_path.resolve()
+    (root / "content").mkdir()
+    settings = root / "pelicanconf.py"
+    settings.write_text("SITENAME = 'a'\n")
+
+    def save_by_renaming():
+        for name in ("b", "c"):
+            time.sleep(0.5)
+            (root / ".pelicanconf.py.new").write_text(f"SITENAME = '{name}'\n")
+            os.replace(root / ".pelicanconf.py.new", settings)
+        for number in range(40):  # changes the watcher does see: the test ends, seen or not
+            time.sleep(0.5)
+            (root / "content" / "x.md").write_text(str(number))
+
+    threading.Thread(target=save_by_renaming, daemon=True).start()
+    seen, deadline = 0, time.monotonic() + 15
+    for changed in serve.changes(root, settings):
+        seen += any(path == str(settings) for _, path in changed)
+        if seen == 2 or time.monotonic() > deadline:
+            break
+    assert seen == 2

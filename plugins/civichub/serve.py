@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from .build import BuildLocked, build, read_settings
 from .pipeline import BuildFailed
@@ -187,9 +187,20 @@ def restart() -> None:
     os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
 
 
-def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int:
+def changes(root: Path, settings_file: Path) -> Iterator[set]:
+    """The sets of changed files, as watchfiles sees them (inotify) once they have been quiet for
+    30 ms (an editor saves in steps). The settings file is watched anew after each change of it:
+    an editor that saves by renaming a new file over it leaves the old watch on the old file."""
     from watchfiles import watch
+    settings = str(settings_file.resolve())
+    while True:
+        for found in watch(*watched(root, settings_file), step=30, debounce=1000):
+            yield found
+            if any(path == settings for _, path in found):
+                break
 
+
+def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int:
     root = settings_file.resolve().parent
     output = Path(output or read_settings(settings_file)["OUTPUT_PATH"]).resolve()
     state = State()
@@ -202,9 +213,8 @@ def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"civichub serve: http://{bind}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     try:
-        # step: how long the files stay quiet before a build starts (an editor saves in steps)
-        for changes in watch(*watched(root, settings_file), step=30, debounce=1000):
-            if code_changed(root, changes):
+        for changed in changes(root, settings_file):
+            if code_changed(root, changed):
                 server.server_close()
                 restart()
             print("civichub serve: change seen, rebuilding", flush=True)
