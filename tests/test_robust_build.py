@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from civichub import output
 from civichub.build import BuildLocked, build_lock
 from civichub.pipeline import BuildFailed
 
@@ -136,3 +137,22 @@ def test_a_removed_record_loses_its_page(hub):
     hub.build()
     assert not (output / "personnes/paula-forteza").exists()
     assert not (output / "evenements/journee/atelier").exists()
+
+
+def test_the_live_sites_files_are_listed_by_find_as_by_python(tmp_path, monkeypatch):
+    """The live site's files are listed by `find` in another process while the build loads; the
+    listing is the one os.walk gives: every file, the folders tools write whole aside (at the top
+    only), names that are not UTF-8 included. Without find, Python lists them."""
+    site = tmp_path / "site"
+    for relative in ("index.html", "personnes/loïc/index.html", "theme/css/site.css", "pagefind/x.pf",
+                     "liens/theme/index.html", "data/people.csv", ".hidden"):
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text("x")
+    (site / os.fsdecode(b"odd-\xff.html")).write_text("x")
+    fresh = ("theme", "pagefind")
+    expected = output.previous_files(site, fresh)
+    assert "liens/theme/index.html" in expected and "theme/css/site.css" not in expected
+    assert output.previous_files_listed(site, fresh)() == expected
+    assert output.previous_files_listed(site, ())() == output.previous_files(site, ())
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert output.previous_files_listed(site, fresh)() == expected

@@ -10,14 +10,13 @@ import logging
 import os
 import shutil
 import subprocess
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Iterator
 
 from . import incremental
-from .output import OutputFiles, commit, fill, previous_files, relink_unchanged
+from .output import OutputFiles, commit, fill, previous_files_listed, relink_unchanged
 from .pipeline import BuildFailed
 
 
@@ -90,7 +89,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
             previous = None if full else incremental.read_record(record, output)
             live = output if output.is_dir() else None
             files = OutputFiles(staging, base=live, others=fresh)
-            files.inherited = in_background(previous_files, output, fresh) if live else set()
+            files.inherited = previous_files_listed(output, fresh) if live else set()
             staging.mkdir()
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
                                                      "DELETE_OUTPUT_DIRECTORY": False,
@@ -128,29 +127,6 @@ def forget_logged_messages() -> None:
     from pelican.log import LimitFilter
     for state in ("_raised_messages", "_group_count"):
         getattr(LimitFilter, state, {}).clear()
-
-
-def in_background(function, *args) -> Callable[[], Any]:
-    """Start function(*args) in a thread; returns a function that waits for the thread to end
-    and gives what it returned, or raises what it raised. (Joined, not just awaited: the build
-    forks its rendering processes later, and forking leaves no thread behind only if none runs.)"""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = function(*args)
-        except BaseException as exc:  # raised again in the thread that asks for the result
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name=f"civichub-{function.__name__}", daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["value"]
-    return result
 
 
 def finish_site(staging: Path, output: Path, files: OutputFiles, settings: dict,
