@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import posixpath
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import feedparser
 from bs4 import BeautifulSoup
 
+from civichub import incremental
 from civichub.build import build
 from conftest import plain
 from conftest import main_hrefs, page_at as page
@@ -249,6 +251,23 @@ def test_feeds_carry_the_newest_entries_only(hub):
     assert [e.id.rsplit(":", 1)[1] for e in atom(output, "liens/feed.atom").entries] == ["liens/27", "liens/26"]
     assert [e.id.rsplit(":", 1)[1] for e in atom(output, "feed.atom").entries] == ["liens/27", "blog/billet"]
     assert len(json_feed(output, "feed.json")["items"]) == 2
+
+
+def test_the_feeds_read_the_text_of_the_posts_they_carry_only(hub):
+    """Editing a post the feeds do not carry does not make them again: its text is not read,
+    however few roundups are newer than it."""
+    hub.write("roundups/2016-11-20-27.md", roundup(27, "2016-11-20"))
+    hub.write("roundups/2016-11-27-28.md", roundup(28, "2016-11-27"))
+    hub.write("posts/ancien.md", "Title: Ancien\nDate: 2016-01-01 12:00\n\nUn billet ancien.\n")
+    hub.write("posts/recent.md", "Title: Récent\nDate: 2016-11-21 12:00\n\nUn billet récent.\n")
+    with open(hub.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nFEED_MAX_ITEMS = 2\n")
+    output = hub.build()
+    assert [e.id.rsplit(":", 1)[1] for e in atom(output, "feed.atom").entries] == ["liens/28", "blog/recent"]
+    record = pickle.loads((hub.root / ".cache" / incremental.RECORD_NAME).read_bytes())["record"]
+    feeds = next(made for key, made in record.made.items() if key.endswith("feeds.files"))
+    read = {Path(source).name for source in feeds.reads}
+    assert "recent.md" in read and "ancien.md" not in read
 
 
 def test_feeds_are_reproducible(hub):

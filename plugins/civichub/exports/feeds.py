@@ -99,9 +99,10 @@ def files(hub, site, posts, settings) -> Iterator[tuple[str, bytes]]:
     # only the entries a feed carries are made, so that editing an older roundup or post does
     # not make the feeds again (hub.roundups is newest first)
     roundups = [roundup_entry(r, site, zone, words) for r in hub.published_roundups()[:limit]]
-    newest_posts = sorted(posts, key=lambda p: p.date, reverse=True)[:limit]
-    everything = sorted([*roundups, *(post_entry(p, site, zone) for p in newest_posts)],
-                        key=lambda e: (e.published, e.id), reverse=True)[:limit]
+    newest = sorted([*((entry.published, entry.id, entry) for entry in roundups),
+                     *((*post_key(post, site, zone), post) for post in posts)],
+                    key=lambda item: item[:2], reverse=True)[:limit]
+    everything = [item if isinstance(item, Entry) else post_entry(item, site, zone) for *_, item in newest]
     name = site.name or site.uid_domain
     feeds = [
         (_("Revues de liens — %(site)s") % {"site": name}, urls("roundups"), roundups, "roundups.atom", "roundups.json"),
@@ -161,6 +162,12 @@ def link_html(link, words: Words = Words()) -> str:
         tags = words.label(N_("Étiquettes :"), "fr")  # the entry's language
         html += f"<p>{tags} {escape(', '.join(link.tags))}</p>"
     return html + "</li>"
+
+
+def post_key(post, site, zone: ZoneInfo) -> tuple[datetime, str]:
+    """Where a post's entry stands in a feed (its date, then its id), known without its text."""
+    published = aware(post.date, zone)
+    return published, tag_uri(site, published.date(), f"blog/{post.slug}")
 
 
 def post_entry(post, site, zone: ZoneInfo) -> Entry:
