@@ -6,7 +6,8 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
-from civichub.mentions import Matcher, form_of
+from civichub import mentions
+from civichub.mentions import Found, Matcher, form_of
 from civichub.pipeline import build_hub, load_and_check
 
 SETTINGS = {"CIVICHUB_FORMATS": {}}
@@ -216,3 +217,19 @@ def test_matching_is_fast_on_a_large_hub():
         found = matcher.find(text)
     assert found == {("actor", "a1999"), ("actor", "b42")}
     assert time.perf_counter() - start < 5
+
+
+def test_the_matcher_is_kept_for_the_same_names(tmp_path, monkeypatch):
+    """A new text needs the Matcher; the next build with the same names reads it from its file
+    instead of making it again, and one with other names makes its own."""
+    names = [("actor", "cap-collectif", "Cap Collectif"), ("person", "loic-blondiaux", "Loïc Blondiaux")]
+    cache = tmp_path / "mentions.pickle"
+    assert Found(names, cache).find("Cap Collectif et Loïc Blondiaux") == {
+        ("actor", "cap-collectif"), ("person", "loic-blondiaux")}
+    assert (tmp_path / mentions.MATCHER_FILE).is_file()
+    made = []
+    monkeypatch.setattr(Matcher, "__init__", lambda self, names: made.append(names) or setattr(self, "trie", {}))
+    assert Found(names, cache).find("Un texte nouveau : Cap Collectif.") == {("actor", "cap-collectif")}
+    assert made == []
+    assert Found(names[:1], cache).find("Un autre : Cap Collectif.") == set()  # made here: empty trie
+    assert made == [names[:1]]
