@@ -43,9 +43,11 @@ def check_references(content: Content, formats: dict[str, str]) -> Iterator[Prob
     for entry in content.timeline:
         for ref in entry.actors:
             yield from unknown(ref, known["actor"])
+    lines = (("actors", ("actor",)), ("people", ("person",)), ("no_mentions", ("actor", "person")))
+    choices_of = {line: set().union(*(known[k] for k in kinds)) for line, kinds in lines}  # once, not per post
     for post in content.posts:
-        for line, kinds in (("actors", ("actor",)), ("people", ("person",)), ("no_mentions", ("actor", "person"))):
-            choices = set().union(*(known[k] for k in kinds))
+        for line, kinds in lines:
+            choices = choices_of[line]
             for slug in getattr(post, line):
                 if slug not in choices:
                     label = line.capitalize()
