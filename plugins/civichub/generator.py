@@ -84,8 +84,7 @@ class HubGenerator(Generator):
         kept = {unit.key: made for unit in units if (made := plan.kept(unit.key))}
         to_make = [unit for unit in units if unit.key not in kept]
         kept.update(self.unlisted)
-        for made in kept.values():
-            self.claim(writer, files, made.outputs)
+        self.claim(writer, files, [name for made in kept.values() for name in made.outputs])
         kept.update(self.pelican_pages(writer, files))
         self.made: dict[str, Made] = {}
         processes = self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
@@ -100,8 +99,7 @@ class HubGenerator(Generator):
     def pelican_pages(self, writer, files) -> dict[str, Made]:
         """What Pelican's generators wrote, or kept: their units' entries of the build record."""
         pages = self.settings["CIVICHUB_PELICAN_PAGES"]
-        for key in pages.kept:
-            self.claim(writer, files, pages.made[key].outputs)
+        self.claim(writer, files, [name for key in pages.kept for name in pages.made[key].outputs])
         return pages.made
 
     def jobs(self, units: list[Unit]) -> list[partial]:
@@ -152,7 +150,7 @@ class HubGenerator(Generator):
             outputs, reads = reading(unit.make)
             self.made[unit.key] = Made(reads | unit.listing_reads, tuple(outputs))
 
-    def claim(self, writer, files, outputs: tuple[str, ...]) -> None:
+    def claim(self, writer, files, outputs: list[str]) -> None:
         """A file kept from the previous build is this build's too: neither stale nor free."""
         files.unchanged.update(outputs)
         # (outputs are this build's own normalised names: no need for sanitised_join's checks)

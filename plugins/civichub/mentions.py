@@ -186,14 +186,14 @@ class Found:
         self.seen: dict[str, frozenset[tuple[str, str]]] = {}
         self.matcher: Matcher | None = None
 
-    def find(self, text: str) -> set[tuple[str, str]]:
+    def find(self, text: str) -> frozenset[tuple[str, str]]:
         found = self.seen.get(text)
         if found is None:
             found = self.known.get(text)
             if found is None:
                 found = frozenset(self.made_matcher().find(text))
             self.seen[text] = found
-        return set(found)
+        return found
 
     def made_matcher(self) -> Matcher:
         if self.matcher is None:
@@ -237,11 +237,11 @@ def detect(hub, cache: Path | None = None) -> None:
     for roundup in hub.published_roundups():
         for link in roundup.links:
             order[id(link)] = len(order)
-            explicit = {("actor", r.id) for r in link.actors} | {("person", r.id) for r in link.people}
-            declined = {("actor", r.id) for r in link.not_actors} | \
-                {("person", r.id) for r in link.not_people}
             found = matcher.find(link.title) | matcher.find(link.excerpt)
-            for kind, slug in sorted(found - explicit - declined):
+            if link.actors or link.people or link.not_actors or link.not_people:
+                found -= {("actor", r.id) for r in (*link.actors, *link.not_actors)}
+                found -= {("person", r.id) for r in (*link.people, *link.not_people)}
+            for kind, slug in sorted(found):
                 indexes[kind][slug].append(Mention(link, roundup, detected=True))
     for index in indexes.values():
         for mentions in index.values():
