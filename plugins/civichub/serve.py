@@ -119,7 +119,7 @@ def warm_up(settings_file: Path) -> None:
     gc.unfreeze()
     markup.converter()
     settings = read_settings(settings_file)
-    for name, read in ((loadcache.FILE_NAME, loadcache.LoadCache.open), ("mentions.pickle", load_pickle),
+    for name, read in ((loadcache.FILE_NAME, loadcache.LoadCache.open), (mentions.FILE_NAME, load_pickle),
                        (mentions.MATCHER_FILE, load_pickle), (postcache.FILE_NAME, load_pickle)):
         path = cache_path(settings, name)
         if path is not None:

@@ -171,12 +171,11 @@ def post_key(post, site, zone: ZoneInfo) -> tuple[datetime, str]:
 
 
 def post_entry(post, site, zone: ZoneInfo) -> Entry:
-    published = aware(post.date, zone)
+    published, entry_id = post_key(post, site, zone)
     updated = aware(getattr(post, "modified", None) or published, zone)
     content = post.get_content(site.url) if hasattr(post, "get_content") else post.content
     author = getattr(post, "author", None)
-    return Entry(id=tag_uri(site, published.date(), f"blog/{post.slug}"),
-                 title=Markup(post.title).striptags(), path=post.url, published=published,
+    return Entry(id=entry_id, title=Markup(post.title).striptags(), path=post.url, published=published,
                  updated=max(updated, published), content_html=str(content),
                  summary=Markup(getattr(post, "summary", "") or "").striptags(),
                  tags=[str(tag) for tag in getattr(post, "tags", []) or []],

@@ -312,9 +312,7 @@ ROWS: dict[str, Callable] = {"events": event_rows, "sessions": session_rows, "pa
 def table_of(spec: Table, hub, urls, absolute: Callable[[str], str]) -> Table:
     """One table with its rows; `urls` places the pages, `absolute` turns their URLs into links."""
     names = [c.name for c in spec.columns]
-    nfc = partial(unicodedata.normalize, "NFC")
-    rows = [{name: (nfc(value) if value else None) if type(value := row[name]) is str else normalise(value)
-             for name in names} for row in ROWS[spec.name](hub, urls, absolute)]
+    rows = [{name: normalise(row[name]) for name in names} for row in ROWS[spec.name](hub, urls, absolute)]
     return Table(spec.name, spec.title, spec.description, spec.columns, spec.primary_key, spec.foreign_keys, rows)
 
 
