@@ -68,6 +68,24 @@ def test_compare_counts_written_and_changed_files():
     assert bench.compare(before, after) == (3, 2)  # b rewritten unchanged; gone and new count in both
 
 
+def test_clean_sets_aside_rather_than_deletes(tmp_path):
+    """Deleting a site just before timing the next build would time the file system's cost of the
+    deletion too: what a run leaves is moved out of the way, and deleted after the last step."""
+    work, hub = tmp_path / "work", tmp_path / "hub"
+    work.mkdir()
+    (hub / "content").mkdir(parents=True)
+    (hub / "output" / "people").mkdir(parents=True)
+    (hub / "output" / "people" / "index.html").write_text("<p>old</p>")
+    (hub / ".output.lock").write_text("")
+    measuring = bench.Bench(work, runs=1)
+    bench.clean(measuring, hub, {"content"})
+    assert sorted(entry.name for entry in hub.iterdir()) == ["content"]
+    set_aside = sorted(path.relative_to(measuring.trash).parts[1:] for path in measuring.trash.rglob("*.html"))
+    assert set_aside == [("people", "index.html")]
+    measuring.empty_trash()
+    assert not measuring.trash.exists()
+
+
 ROW = re.compile(r"^(?P<step>\S+(?: \S+)*)\s{2,}(?P<pages>\d+)\s+(?P<seconds>\d+\.\d+)\s+(?P<rate>\d+\.\d+)\s+"
                  r"(?P<rewritten>\d+) \((?P<rewritten_pc>\d+\.\d+)%\)\s+(?P<changed>\d+) \((?P<changed_pc>\d+\.\d+)%\)"
                  r"\s+(?P<rss>\d+)$")
@@ -109,6 +127,7 @@ def test_bench_prints_one_table(tmp_path, capsys):
     assert [step["step"] for step in data["steps"]] == [row["step"] for row in rows]
     assert data["hub"]["events"] >= 1 and "civichub/Pelican cold" in data["ratios"]
     assert (tmp_path / "work" / "hub" / "output" / "index.html").is_file()  # --keep kept it
+    assert not (tmp_path / "work" / "trash").exists()  # what runs set aside is gone
 
 
 def test_bench_refuses_a_folder_in_use(tmp_path, capsys):
