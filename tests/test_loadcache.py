@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from civichub import caches, load, loadcache
+from civichub import caches, load, loadcache, parallel
 
 from conftest import ROOT
 
@@ -45,6 +45,45 @@ def test_only_the_edited_file_is_parsed_again(tmp_path):
     assert [key[0] for key in cache.fresh] == [os.path.join("content", "people", "alex-roy.yaml")]
     assert records.people["alex-roy"].name == "Alexandre Roy"
     assert (records, problems) == load_plainly(content)
+
+
+def test_files_loaded_in_several_processes_are_those_one_process_loads(tmp_path, monkeypatch):
+    """A first build loads the files in every process (load.load_ahead): the same records and
+    problems, in the same order, and the same cache file, as a load in one process."""
+    monkeypatch.setattr(load, "LOAD_AHEAD_FROM", 1)
+    monkeypatch.setattr(load, "FILES_PER_JOB", 7)  # shares small enough for both processes
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "people" / "bad.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    (content / "actors" / "x.yaml").write_text("name: X\nkind: entreprise\nwebsite: pas une adresse\n",
+                                             encoding="utf-8")
+    loads = []
+    for processes in (1, 2):
+        cache = loadcache.LoadCache.open(tmp_path / f"cache-{processes}" / loadcache.FILE_NAME)
+        records, problems = load.load(content, content.parent, cache, fingerprints=True, processes=processes)
+        loads.append((records, [str(p) for p in problems], cache))
+    (one, one_problems, one_cache), (two, two_problems, two_cache) = loads
+    assert len(two_cache.pickled) == one.files  # all of them loaded ahead
+    assert two == one and two_problems == one_problems
+    assert any("bad.yaml" in p for p in two_problems) and any("website" in p for p in two_problems)
+    written = [loadcache.LoadCache.open(cache.path).entries for cache in (one_cache, two_cache)]
+    assert written[0] == written[1] and len(written[1]) == one.files
+    assert load_with_cache(content, two_cache.path)[2].fresh == {}  # the next load reads them all
+
+
+def test_files_a_failed_process_did_not_send_back_are_loaded_all_the_same(tmp_path, monkeypatch):
+    monkeypatch.setattr(load, "LOAD_AHEAD_FROM", 1)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+
+    def first_job_then_failure(jobs, processes, summary):
+        jobs[0]()
+        raise parallel.WorkerFailed("a build process stopped without finishing (signal 9)")
+    monkeypatch.setattr(parallel, "share_out", first_job_then_failure)
+    cache = loadcache.LoadCache.open(tmp_path / ".cache" / loadcache.FILE_NAME)
+    records, problems = load.load(content, content.parent, cache, processes=2)
+    assert 0 < len(cache.pickled) < records.files
+    assert (records, [str(p) for p in problems]) == load_plainly(content)
 
 
 def test_a_file_with_errors_keeps_its_errors_when_cached(hub):

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from collections import defaultdict
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from . import schema
+from . import parallel, schema
 from .fields import INVALID, SLUG_RE, Ctx, Type, slugify
 from .fingerprint import fingerprint
-from .loadcache import Loaded, LoadCache
+from .loadcache import Key, Loaded, LoadCache
 from .model import (Actor, Affiliation, Content, Event, Link, Participant, Person, Place, Post, Room,
                     Roundup, Section, Session, Source, Theme, TimelineEntry)
 from .problems import Pos, Problem, error, warning
@@ -375,12 +377,68 @@ def sorted_dirs(folder: Path) -> list[Path]:
 
 
 def load(content_dir: Path, display_root: Path | None = None, cache: LoadCache | None = None,
-         fingerprints: bool = False) -> tuple[Content, list[Problem]]:
+         fingerprints: bool = False, processes: int = 1) -> tuple[Content, list[Problem]]:
     """Every record of content/ and every problem found; with a cache, unchanged files are not
-    parsed again (and the cache is saved at once, before anything else sees the records).
+    parsed again (and the cache is saved at once, before anything else sees the records), and
+    those that changed are loaded in `processes` processes at once (load_ahead).
     fingerprints: give each file's fingerprint (content.fingerprints), as builds need."""
     loader = Loader(content_dir, display_root, cache, fingerprints)
+    if cache is not None and processes > 1:
+        load_ahead(loader, cache, processes)
     content = loader.load()
     if cache:
         cache.save()
     return content, loader.problems
+
+
+LOAD_AHEAD_FROM = 400  # files to load: below that, forking costs more than it saves
+FILES_PER_JOB = 100
+
+
+class _Planner(Loader):
+    """Walks content/ as Loader.load does, noting the files it would load rather than loading them."""
+
+    def __init__(self, loader: Loader):
+        super().__init__(loader.content_dir, loader.display_root)
+        self.planned: list[tuple[str, str]] = []  # (path, name of the Loader method that loads it)
+
+    def guarded(self, path: Path | str, load_one: Callable[[Path], None]) -> None:
+        self.planned.append((str(path), load_one.__name__))
+
+
+def load_ahead(loader: Loader, cache: LoadCache, processes: int) -> None:
+    """The files the cache lacks (all of them on a first build: 8,100 at scale 10), loaded in
+    `processes` forked processes sharing them out, into the cache, where loader.load() finds
+    them. Each file loads on its own, as the cache requires, so the records and problems are
+    those of a load in one process, in the same order. What a process that failed did not send
+    back is loaded again by loader.load()."""
+    planner = _Planner(loader)
+    planner.load()
+    todo = []
+    for path, method in planner.planned:
+        key = cache.key(path, loader.display(path))
+        if key is not None and key not in cache.entries:
+            todo.append((path, method, key))
+    if len(todo) < LOAD_AHEAD_FROM:
+        return
+    # In each process, what it loaded: (key, records, their pickle as the cache file holds them).
+    # Pickled here, in the process that loaded them: the cache is written without pickling
+    # them again, and a forked process sends back only the bytes.
+    made: list[tuple[Key, Loaded, bytes]] = []
+
+    def load_share(share: list[tuple[str, str, Key]]) -> None:
+        for path, method, key in share:
+            loaded = loader.loaded(Path(path), getattr(loader, method))
+            made.append((key, loaded, LoadCache.pickled_entry(key, loaded)))
+
+    jobs = [partial(load_share, todo[i:i + FILES_PER_JOB]) for i in range(0, len(todo), FILES_PER_JOB)]
+    theirs: list[bytes] = []
+    try:
+        for sent in parallel.share_out(jobs, processes, lambda: [data for _, _, data in made]):
+            theirs += sent
+    except parallel.WorkerFailed:
+        pass
+    for key, loaded, data in made:
+        cache.add(key, loaded, data)
+    for data in theirs:
+        cache.add(*pickle.loads(data), data)

@@ -41,6 +41,7 @@ class LoadCache:
         self.entries: dict[Key, Loaded] = {}
         self.fresh: dict[Key, Loaded] = {}  # made by this build: to append
         self.used: set[Key] = set()
+        self.pickled: dict[Key, bytes] = {}  # the entries of self.fresh pickled already
         self.rewrite = False  # the file is damaged or was made by other code
 
     @classmethod
@@ -80,6 +81,17 @@ class LoadCache:
             self.used.add(key)
         return loaded
 
+    def add(self, key: Key, loaded: Loaded, pickled: bytes) -> None:
+        """An entry made by this build before the load asks for it (load.load_ahead), with its
+        pickle (pickled_entry)."""
+        self.entries[key] = self.fresh[key] = loaded
+        self.pickled[key] = pickled
+
+    @staticmethod
+    def pickled_entry(key: Key, loaded: Loaded) -> bytes:
+        """An entry as the file holds it."""
+        return pickle.dumps((key, loaded), protocol=pickle.HIGHEST_PROTOCOL)
+
     def put(self, key: Key | None, loaded: Loaded) -> None:
         if key:
             self.fresh[key] = loaded
@@ -97,18 +109,20 @@ class LoadCache:
                 self.write_all(live)
             else:
                 with locked(self.path, "ab") as handle:
-                    for item in self.fresh.items():
-                        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.writelines(self.entry_bytes(key, loaded) for key, loaded in self.fresh.items())
         except (OSError, pickle.PicklingError):
             pass  # the next build loads these files again
+
+    def entry_bytes(self, key: Key, loaded: Loaded) -> bytes:
+        pickled = self.pickled.get(key)
+        return pickled if pickled is not None else self.pickled_entry(key, loaded)
 
     def write_all(self, entries: dict[Key, Loaded]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         with open(temporary, "wb") as handle:
             pickle.dump((FORMAT, caches.code_digest()), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            for item in entries.items():
-                pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.writelines(self.entry_bytes(key, loaded) for key, loaded in entries.items())
         with locked(self.path, "ab"):
             os.replace(temporary, self.path)
 

@@ -1,7 +1,9 @@
-"""Sharing a build's rendering out to every core. The jobs (chunks of pages, export modules) run in
-forked processes that inherit the built hub and the compiled templates, so no content is pickled;
-each process takes the next job as it frees up and reports back only a small summary (the files it
-wrote) and its log records, which this process replays so they are printed once and counted."""
+"""Sharing work out to every core: the files a first build loads (load.load_ahead), then the
+build's rendering. The jobs (chunks of files, of pages, export modules) run in forked processes
+that inherit what this one holds (the loader; the built hub and the compiled templates), so no
+input is pickled; each process takes the next job as it frees up and reports back only a summary
+(what it loaded, pickled; the files it wrote) and its log records, which this process replays so
+they are printed once and counted."""
 from __future__ import annotations
 
 import logging
@@ -84,7 +86,7 @@ def collect(pid: int, reader: int) -> T:
     _, status = os.waitpid(pid, 0)
     if not data:
         cause = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {os.waitstatus_to_exitcode(status)}"
-        raise WorkerFailed(f"a rendering process stopped without finishing ({cause})")
+        raise WorkerFailed(f"a build process stopped without finishing ({cause})")
     outcome, value, records = pickle.loads(data)
     for record in records:
         logging.getLogger(record.name).handle(record)
@@ -135,4 +137,4 @@ def sendable(exc: BaseException) -> BaseException:
         return exc
     except Exception:  # noqa: BLE001 - an exception type that does not pickle
         text = "".join(traceback.format_exception(exc)).rstrip()
-        return WorkerFailed(f"a rendering process failed:\n{text}")
+        return WorkerFailed(f"a build process failed:\n{text}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import caches, check, hub, load, loadcache, mentions
+from . import caches, check, hub, load, loadcache, mentions, parallel
 from .model import Content
 from .problems import Problem, sorted_problems
 
@@ -40,7 +40,8 @@ def load_and_check(content_dir: Path, settings: dict, display_root: Path | None 
     does on a clean clone)."""
     path = caches.cache_path(settings, loadcache.FILE_NAME) if cached else None
     cache = caches.read_cache(path, loadcache.LoadCache.open) if path else None
-    content, problems = load.load(Path(content_dir), display_root, cache, fingerprints=cached)
+    content, problems = load.load(Path(content_dir), display_root, cache, fingerprints=cached,
+                                  processes=settings.get("CIVICHUB_JOBS") or parallel.usable_cpus())
     problems += check.check(content, formats_from(settings))
     return Checked(content, sorted_problems(problems))
 
