@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 
@@ -84,6 +85,20 @@ def test_clean_sets_aside_rather_than_deletes(tmp_path):
     assert set_aside == [("people", "index.html")]
     measuring.empty_trash()
     assert not measuring.trash.exists()
+
+
+def test_a_server_that_does_not_stop_is_killed_and_the_bench_says_so(tmp_path, monkeypatch):
+    """The figures measured so far are printed all the same, with where the server was stuck."""
+    monkeypatch.setattr(bench.Server, "STOP_SECONDS", 1)
+    stuck = [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+             "print('civichub serve: http://127.0.0.1:1/', flush=True); time.sleep(300)"]
+    measuring = bench.Bench(tmp_path, runs=1)
+    server = bench.Server(measuring, tmp_path, stuck)
+    assert server.stop() is None
+    assert server.process.poll() is not None
+    [note] = measuring.notes
+    assert note.startswith("civichub serve did not stop within 1 s of an interrupt: killed")
+    assert "time.sleep" in note or "most recent call first" in note  # faulthandler's traceback
 
 
 ROW = re.compile(r"^(?P<step>\S+(?: \S+)*)\s{2,}(?P<pages>\d+)\s+(?P<seconds>\d+\.\d+)\s+(?P<rate>\d+\.\d+)\s+"

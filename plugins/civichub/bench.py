@@ -123,6 +123,7 @@ class Bench:
         self.wrapper.write_text(WRAPPER, encoding="utf-8")
         self.report = workdir / "measure.json"
         self.trash = workdir / "trash"
+        self.notes: list[str] = []  # what went wrong without stopping the bench, printed with the table
         self.set_aside_count = 0
 
     def set_aside(self, path: Path) -> None:
@@ -233,16 +234,22 @@ class Server:
     """`civichub serve` on a free port, run through the wrapper: its peak memory, that of the builds
     it forked included, is known once it has stopped. Its lines are read in a thread."""
     REPORTS = ("civichub serve: rebuilt", "civichub serve: build", "civichub serve: the build")
+    STOP_SECONDS = 60
 
-    def __init__(self, bench: Bench, hub: Path):
+    COMMAND = [sys.executable, "-m", "civichub.cli", "serve", "--port", "0"]
+
+    def __init__(self, bench: Bench, hub: Path, command: list[str] = COMMAND):
         self.bench = bench
-        command = [sys.executable, "-m", "civichub.cli", "serve", "--port", "0"]
+        # in a session of its own, to be killed whole if it hangs; faulthandler prints where each
+        # of its threads is when it is then aborted
         self.process = subprocess.Popen([sys.executable, str(bench.wrapper), str(bench.report), *command],
                                         cwd=hub, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                        errors="replace")
+                                        errors="replace", start_new_session=True,
+                                        env={**os.environ, "PYTHONFAULTHANDLER": "1"})
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self.read, daemon=True).start()
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.reader.start()
         self.next_line("civichub serve: http://")
 
     def read(self) -> None:
@@ -278,15 +285,32 @@ class Server:
         return Run(seconds=seconds, peak_mb=0.0, pages=sum(1 for name in after if name.endswith(".html")),
                    files=len(after), rewritten=rewritten, changed=changed)
 
-    def stop(self) -> float:
-        """Stops the server; returns its peak memory in MB."""
+    def stop(self) -> float | None:
+        """Stops the server; returns its peak memory in MB, or None when it did not stop within
+        STOP_SECONDS of an interrupt and was killed (bench.notes then says where it was)."""
         self.process.send_signal(signal.SIGINT)
         try:
-            self.process.wait(timeout=60)
+            self.process.wait(timeout=self.STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise BenchFailed("civichub serve did not stop within 60 s of an interrupt") from None
+            self.kill()
+            return None
         return json.loads(self.bench.report.read_text(encoding="utf-8"))["peak_kb"] / 1024
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGABRT)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.reader.join(timeout=10)
+        while not self.lines.empty() and (line := self.lines.get()) is not None:
+            self.seen.append(line)
+        last = "\n".join(f"    {line}" for line in self.seen[-40:])
+        self.bench.notes.append(f"civichub serve did not stop within {self.STOP_SECONDS} s of an interrupt: "
+                                "killed, its peak "
+                                f"memory is unknown; its last lines (threads as aborted):\n{last}")
 
 
 def bench_serve(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step]:
@@ -308,7 +332,7 @@ def bench_serve(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step]:
         peak = server.stop()
     for step in steps:
         for run in step.runs:
-            run.peak_mb = peak
+            run.peak_mb = peak or 0.0
     return steps
 
 
@@ -541,7 +565,7 @@ def bench_in(workdir: Path, args) -> int:
     header = (f"civichub bench: scale {args.scale:g} (seed {args.seed}): {counts}; "
               f"{plural(args.runs, 'run')}: median seconds, highest RSS")
     hugo_skipped = "--no-hugo" if args.no_hugo else f"Hugo is not installed: {HUGO_HINT}"
-    text, figures = report(steps, search, notes, args.scale, "" if hugo else hugo_skipped)
+    text, figures = report(steps, search, notes + bench.notes, args.scale, "" if hugo else hugo_skipped)
     print(header)
     print(text)
     bench.log(f"civichub bench: done in {time.perf_counter() - started:.0f} s")
