@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from watchfiles import Change
 
 from civichub import serve
@@ -115,3 +116,15 @@ def test_the_settings_file_is_still_watched_after_an_editor_renamed_a_new_one_ov
         if seen == 2 or time.monotonic() > deadline:
             break
     assert seen == 2
+
+
+def test_an_interrupt_wakes_the_server_waiting_for_a_change(tmp_path):
+    (tmp_path / "content").mkdir()
+    settings = tmp_path / "pelicanconf.py"
+    settings.write_text("SITENAME = 'a'\n")
+    interrupt = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    interrupt.start()
+    with pytest.raises(KeyboardInterrupt):
+        next(serve.changes(tmp_path, settings))  # nothing changes: only the interrupt ends the wait
+    assert time.monotonic() - started < 5
