@@ -10,6 +10,7 @@ import threading
 import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from civichub import generator, search
@@ -80,6 +81,35 @@ def test_every_page_has_one_kind(indexed):
     assert posts and all(rel.startswith("blog/") for rel in posts)
     sessions = [rel for rel, kind in kinds.items() if kind == "session"]
     assert len(sessions) > 20 and all(re.fullmatch(r"evenements/[^/]+/[^/]+/index\.html", rel) for rel in sessions)
+
+
+LISTINGS = ("personnes/index.html", "acteurs/index.html", "acteurs/categorie/transparence/index.html",
+            "liens/index.html", "liens/2016/index.html", "liens/tags/index.html", "liens/tags/civic-tech/index.html",
+            "liens/sources/index.html", "liens/sources/20-minutes/index.html", "blog/index.html",
+            "blog/archives/index.html", "blog/tags/index.html")
+
+
+def searchable_links(html: str) -> list[str]:
+    """The links of <main> Pagefind indexes: outside the breadcrumb and any data-pagefind-ignore."""
+    main = lxml.html.fromstring(html).find(".//main")
+    return [a.get("href") for a in main.iter("a")
+            if not any(e.get("data-pagefind-ignore") is not None or "breadcrumb" in (e.get("class") or "")
+                       for e in a.iterancestors())]
+
+
+def test_listing_pages_are_found_by_their_title_not_their_lists(indexed):
+    """A list of people, links or posts repeats pages indexed on their own: indexed too, it would
+    put the listings first for any name in them, and make Pagefind read a fifth more text."""
+    site, _ = indexed
+    pages = html_pages(site)
+    for listing in LISTINGS:
+        main = lxml.html.fromstring(pages[listing]).find(".//main")
+        assert main.find(".//h1").text_content().strip(), listing  # the title stays searchable
+        assert len(searchable_links(pages[listing])) <= 4, (listing, searchable_links(pages[listing]))
+    for content in ("personnes/loic-blondiaux/index.html", "acteurs/cap-collectif/index.html", "liens/27/index.html",
+                    "evenements/journee-civic-tech-2019/index.html"):
+        assert "data-pagefind-ignore" not in pages[content], content
+        assert len(searchable_links(pages[content])) > 3, content
 
 
 def test_roundup_links_get_anchors(indexed):

@@ -78,6 +78,7 @@ def test_a_name_finds_the_person(page, search_url):
     links = result_links(page)
     assert len(links) == count > 1
     assert links[0] == "/hub/personnes/loic-blondiaux/"
+    assert "/hub/personnes/" not in links  # the people index lists him, but is found by its title only
     first = page.locator(".search-results > li").first
     assert first.locator(".kind").inner_text() == "Personne"
     assert "Blondiaux" in first.locator(".excerpt mark").first.inner_text()
