@@ -71,6 +71,21 @@ def test_files_loaded_in_several_processes_are_those_one_process_loads(tmp_path,
     assert load_with_cache(content, two_cache.path)[2].fresh == {}  # the next load reads them all
 
 
+def test_a_build_after_another_does_not_look_for_files_to_load_ahead(tmp_path, monkeypatch):
+    """Its cache has the files: a second walk and a stat per file would only slow an edit down."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    cache_file = tmp_path / ".cache" / loadcache.FILE_NAME
+    load_with_cache(content, cache_file)
+    (content / "people" / "alex-roy.yaml").write_text("name: Alexandre Roy\n", encoding="utf-8")
+
+    def refused(*args):
+        raise AssertionError("loaded ahead")
+    monkeypatch.setattr(load, "load_ahead", refused)
+    records, _ = load.load(content, content.parent, loadcache.LoadCache.open(cache_file), processes=2)
+    assert records.people["alex-roy"].name == "Alexandre Roy"
+
+
 def test_files_a_failed_process_did_not_send_back_are_loaded_all_the_same(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "LOAD_AHEAD_FROM", 1)
     content = tmp_path / "content"

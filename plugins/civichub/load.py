@@ -380,10 +380,13 @@ def load(content_dir: Path, display_root: Path | None = None, cache: LoadCache |
          fingerprints: bool = False, processes: int = 1) -> tuple[Content, list[Problem]]:
     """Every record of content/ and every problem found; with a cache, unchanged files are not
     parsed again (and the cache is saved at once, before anything else sees the records), and
-    those that changed are loaded in `processes` processes at once (load_ahead).
+    with an empty one (a first build, or civichub changed) the files are loaded in `processes`
+    processes at once (load_ahead).
     fingerprints: give each file's fingerprint (content.fingerprints), as builds need."""
     loader = Loader(content_dir, display_root, cache, fingerprints)
-    if cache is not None and processes > 1:
+    # A build after another finds its files in the cache: looking for those it lacks would cost
+    # it a second walk and a stat per file (0.05 s at scale 10) for the one or two an edit changed
+    if cache is not None and not cache.entries and processes > 1:
         load_ahead(loader, cache, processes)
     content = loader.load()
     if cache:
