@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
 import sys
 
 import pytest
@@ -99,6 +101,24 @@ def test_a_server_that_does_not_stop_is_killed_and_the_bench_says_so(tmp_path, m
     [note] = measuring.notes
     assert note.startswith("civichub serve did not stop within 1 s of an interrupt: killed")
     assert "time.sleep" in note or "most recent call first" in note  # faulthandler's traceback
+
+
+def test_the_wrapper_passes_an_interrupt_on_even_when_started_with_interrupts_ignored(tmp_path):
+    """As a bench run in the background of a script is: the server must still stop."""
+    measuring = bench.Bench(tmp_path, runs=1)
+    waits = [sys.executable, "-c", "import time\ntry:\n    print('ready', flush=True); time.sleep(60)\n"
+             "except KeyboardInterrupt:\n    print('interrupted', flush=True)"]
+    wrapper = subprocess.Popen([sys.executable, str(measuring.wrapper), str(measuring.report), *waits],
+                               stdout=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert wrapper.stdout.readline().strip() == "ready"
+        wrapper.send_signal(signal.SIGINT)
+        assert wrapper.stdout.readline().strip() == "interrupted"
+        wrapper.wait(timeout=10)
+    finally:
+        wrapper.kill()
+    assert "peak_kb" in json.loads(measuring.report.read_text())
 
 
 ROW = re.compile(r"^(?P<step>\S+(?: \S+)*)\s{2,}(?P<pages>\d+)\s+(?P<seconds>\d+\.\d+)\s+(?P<rate>\d+\.\d+)\s+"

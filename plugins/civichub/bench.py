@@ -41,14 +41,18 @@ import yaml
 from . import synthetic
 
 # Run a command, then write its wall time and peak RSS (that of the only child) as JSON. An
-# interrupt is passed on to the command (a server stops, then its peak is known).
+# interrupt is passed on to the command (a server stops, then its peak is known). The handler is
+# set before the command starts: exec resets a handled signal to its default action but keeps
+# an ignored one ignored, and a bench run in the background of a script starts with SIGINT
+# ignored, which made the server deaf to the interrupt that stops it.
 WRAPPER = """\
 import json, resource, signal, subprocess, sys, time
 report, command = sys.argv[1], sys.argv[2:]
+children = []
+signal.signal(signal.SIGINT, lambda *_: [child.send_signal(signal.SIGINT) for child in children])
 started = time.perf_counter()
-child = subprocess.Popen(command)
-signal.signal(signal.SIGINT, lambda *_: child.send_signal(signal.SIGINT))
-code = child.wait()
+children.append(subprocess.Popen(command))
+code = children[0].wait()
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 if sys.platform == "darwin":  # bytes there, kilobytes on Linux
@@ -233,10 +237,9 @@ def bench_civichub(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step
 class Server:
     """`civichub serve` on a free port, run through the wrapper: its peak memory, that of the builds
     it forked included, is known once it has stopped. Its lines are read in a thread."""
+    COMMAND = [sys.executable, "-m", "civichub.cli", "serve", "--port", "0"]
     REPORTS = ("civichub serve: rebuilt", "civichub serve: build", "civichub serve: the build")
     STOP_SECONDS = 60
-
-    COMMAND = [sys.executable, "-m", "civichub.cli", "serve", "--port", "0"]
 
     def __init__(self, bench: Bench, hub: Path, command: list[str] = COMMAND):
         self.bench = bench
@@ -297,20 +300,22 @@ class Server:
         return json.loads(self.bench.report.read_text(encoding="utf-8"))["peak_kb"] / 1024
 
     def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGABRT)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        os.killpg(self.process.pid, signal.SIGKILL)
+        for sent in (signal.SIGABRT, signal.SIGKILL):
+            try:
+                os.killpg(self.process.pid, sent)
+                self.process.wait(timeout=10)
+                break
+            except ProcessLookupError:  # the whole group is gone already
+                break
+            except subprocess.TimeoutExpired:
+                continue
         self.process.wait()
         self.reader.join(timeout=10)
         while not self.lines.empty() and (line := self.lines.get()) is not None:
             self.seen.append(line)
         last = "\n".join(f"    {line}" for line in self.seen[-40:])
         self.bench.notes.append(f"civichub serve did not stop within {self.STOP_SECONDS} s of an interrupt: "
-                                "killed, its peak "
-                                f"memory is unknown; its last lines (threads as aborted):\n{last}")
+                                f"killed, its peak memory is unknown; its last lines (threads as aborted):\n{last}")
 
 
 def bench_serve(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step]:

@@ -15,7 +15,6 @@ import html
 import http.server
 import os
 import pickle
-import queue
 import sys
 import threading
 import time
@@ -190,34 +189,14 @@ def restart() -> None:
 
 def changes(root: Path, settings_file: Path) -> Iterator[set]:
     """The sets of changed files, as watchfiles sees them (inotify) once they have been quiet for
-    30 ms (an editor saves in steps); what changed during a build comes as one set after it.
-    The watching runs in a thread and this one waits on a queue, which an interrupt (Ctrl-C)
-    always wakes: waiting inside watchfiles, the server missed an interrupt twice in about 30 of
-    the bench's stops, and was still waiting there a minute later."""
-    found: queue.Queue[set] = queue.Queue()
-    stop = threading.Event()
-    threading.Thread(target=watch, args=(root, settings_file, found.put, stop), daemon=True).start()
-    try:
-        while True:
-            changed = found.get()
-            while not found.empty():
-                changed |= found.get_nowait()
-            yield changed
-    finally:
-        stop.set()
-
-
-def watch(root: Path, settings_file: Path, report: Callable[[set], None], stop: threading.Event) -> None:
-    """Reports each set of changes until stop is set. The settings file is watched anew after
-    each change of it: an editor that saves by renaming a new file over it leaves the old watch
-    on the old file."""
-    from watchfiles import watch as changes_of
+    30 ms (an editor saves in steps). The settings file is watched anew after each change of it:
+    an editor that saves by renaming a new file over it leaves the old watch on the old file."""
+    from watchfiles import watch
     settings = str(settings_file.resolve())
-    while not stop.is_set():
-        for changed in changes_of(*watched(root, settings_file), step=30, debounce=1000, stop_event=stop,
-                                  raise_interrupt=False):
-            report(changed)
-            if any(path == settings for _, path in changed):
+    while True:
+        for found in watch(*watched(root, settings_file), step=30, debounce=1000):
+            yield found
+            if any(path == settings for _, path in found):
                 break
 
 
