@@ -118,6 +118,7 @@ def warm_up(settings_file: Path) -> None:
     from .caches import cache_path, load_pickle, read_ahead
     gc.unfreeze()
     markup.converter()
+    mentions.combining_marks()
     settings = read_settings(settings_file)
     for name, read in ((loadcache.FILE_NAME, loadcache.LoadCache.open), (mentions.FILE_NAME, load_pickle),
                        (mentions.MATCHER_FILE, load_pickle), (postcache.FILE_NAME, load_pickle)):
