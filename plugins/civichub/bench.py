@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -302,15 +303,12 @@ class Server:
         return json.loads(self.bench.report.read_text(encoding="utf-8"))["peak_kb"] / 1024
 
     def kill(self) -> None:
-        for sent in (signal.SIGABRT, signal.SIGKILL):
-            try:
-                os.killpg(self.process.pid, sent)
-                self.process.wait(timeout=10)
-                break
-            except ProcessLookupError:  # the whole group is gone already
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGABRT)  # faulthandler prints where each thread is
+        with suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # what is left of its session
         self.process.wait()
         self.reader.join(timeout=10)
         while not self.lines.empty() and (line := self.lines.get()) is not None:
