@@ -71,6 +71,29 @@ def test_files_loaded_in_several_processes_are_those_one_process_loads(tmp_path,
     assert load_with_cache(content, two_cache.path)[2].fresh == {}  # the next load reads them all
 
 
+def test_a_check_loads_in_several_processes_and_writes_no_cache(tmp_path, monkeypatch):
+    """A check has no cache file: its files are loaded ahead all the same, into a cache that
+    lives in memory, and the records and problems are a one-process load's."""
+    monkeypatch.setattr(load, "LOAD_AHEAD_FROM", 1)
+    monkeypatch.setattr(load, "FILES_PER_JOB", 7)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "people" / "bad.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    shares = []
+    real_share_out = parallel.share_out
+
+    def counted(jobs, processes, summary):
+        shares.append((len(jobs), processes))
+        return real_share_out(jobs, processes, summary)
+    monkeypatch.setattr(parallel, "share_out", counted)
+    records, problems = load.load(content, content.parent, processes=2)
+    assert shares and shares[0][1] == 2
+    one = load_plainly(content)
+    assert (records, [str(p) for p in problems]) == one
+    assert any("bad.yaml" in p for p in one[1])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
+
+
 def test_a_build_after_another_does_not_look_for_files_to_load_ahead(tmp_path, monkeypatch):
     """Its cache has the files: a second walk and a stat per file would only slow an edit down."""
     content = tmp_path / "content"

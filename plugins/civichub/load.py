@@ -383,6 +383,8 @@ def load(content_dir: Path, display_root: Path | None = None, cache: LoadCache |
     with an empty one (a first build, or civichub changed) the files are loaded in `processes`
     processes at once (load_ahead).
     fingerprints: give each file's fingerprint (content.fingerprints), as builds need."""
+    if cache is None and processes > 1:
+        cache = LoadCache.in_memory()  # for load_ahead's records (a check: 1.5 s -> 1.0 s at scale 10)
     loader = Loader(content_dir, display_root, cache, fingerprints)
     # A build after another finds its files in the cache: looking for those it lacks would cost
     # it a second walk and a stat per file (0.05 s at scale 10) for the one or two an edit changed
@@ -427,18 +429,23 @@ def load_ahead(loader: Loader, cache: LoadCache, processes: int) -> None:
     # In each process, what it loaded: (key, records, their pickle as the cache file holds them).
     # Pickled here, in the process that loaded them: the cache is written without pickling
     # them again, and a forked process sends back only the bytes.
-    made: list[tuple[Key, Loaded, bytes]] = []
+    # A cache kept only in memory is never written: this process pickles nothing of its own.
+    made: list[tuple[Key, Loaded, bytes | None]] = []
+    saved = cache.path is not None
 
     def load_share(share: list[tuple[str, str, Key]]) -> None:
         for path, method, key in share:
             loaded = loader.loaded(Path(path), getattr(loader, method))
-            made.append((key, loaded, LoadCache.pickled_entry(key, loaded)))
+            made.append((key, loaded, LoadCache.pickled_entry(key, loaded) if saved else None))
+
+    def sent() -> list[bytes]:
+        return [data or LoadCache.pickled_entry(key, loaded) for key, loaded, data in made]
 
     jobs = [partial(load_share, todo[i:i + FILES_PER_JOB]) for i in range(0, len(todo), FILES_PER_JOB)]
     theirs: list[bytes] = []
     try:
-        for sent in parallel.share_out(jobs, processes, lambda: [data for _, _, data in made]):
-            theirs += sent
+        for sent_back in parallel.share_out(jobs, processes, sent):
+            theirs += sent_back
     except parallel.WorkerFailed:
         pass
     for key, loaded, data in made:

@@ -36,8 +36,8 @@ class Loaded:
 
 
 class LoadCache:
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path | None):
+        self.path = path  # None: kept in memory only (in_memory)
         self.entries: dict[Key, Loaded] = {}
         self.fresh: dict[Key, Loaded] = {}  # made by this build: to append
         self.used: set[Key] = set()
@@ -53,6 +53,12 @@ class LoadCache:
         except OSError:
             cache.rewrite = True
         return cache
+
+    @classmethod
+    def in_memory(cls) -> LoadCache:
+        """A cache that lives as long as one load and is never saved: what a check, which parses
+        every file, needs for loading them in several processes (load.load_ahead)."""
+        return cls(None)
 
     def read(self, handle) -> None:
         try:
@@ -81,11 +87,12 @@ class LoadCache:
             self.used.add(key)
         return loaded
 
-    def add(self, key: Key, loaded: Loaded, pickled: bytes) -> None:
+    def add(self, key: Key, loaded: Loaded, pickled: bytes | None) -> None:
         """An entry made by this build before the load asks for it (load.load_ahead), with its
-        pickle (pickled_entry)."""
+        pickle (pickled_entry) if it has one."""
         self.entries[key] = self.fresh[key] = loaded
-        self.pickled[key] = pickled
+        if pickled is not None:
+            self.pickled[key] = pickled
 
     @staticmethod
     def pickled_entry(key: Key, loaded: Loaded) -> bytes:
@@ -100,6 +107,8 @@ class LoadCache:
     def save(self) -> None:
         """Append this build's entries, or write the file anew when most of it is stale. Called
         right after loading, before anything downstream could touch the records."""
+        if self.path is None:
+            return
         stale = len(self.entries.keys() - self.used)
         if not self.fresh and not self.rewrite and stale <= len(self.used):
             return
