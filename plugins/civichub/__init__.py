@@ -35,7 +35,8 @@ def initialized(pelican):
         from jinja2 import FileSystemBytecodeCache
         folder.mkdir(parents=True, exist_ok=True)
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
-        environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder)))
+        # (named for codegen.py: code compiled by Jinja's own generator is not reused)
+        environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder), "__civichub_%s.cache"))
         settings["JINJA_ENVIRONMENT"] = environment
     from .postcache import install
     install(settings)  # Markdown posts and pages read once, then kept while unchanged
@@ -47,6 +48,8 @@ def generator_init(generator):
     env = getattr(generator, "env", None)
     if env is None or not hasattr(env, "install_gettext_translations"):
         return
+    from .codegen import install
+    install(env)  # before any template is compiled
     from .i18n import for_settings, template_gettext
     translations = for_settings(generator.settings)
     env.install_gettext_translations(translations, newstyle=True)  # {% trans %}, gettext(), ngettext()
