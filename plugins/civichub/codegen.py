@@ -23,7 +23,7 @@ except ImportError:  # another markupsafe: its escape, as a str
 
 
 def escape_text(value) -> str:
-    """markupsafe.escape(value), as a plain str."""
+    """markupsafe.escape(value), as a plain str (or what the value's __html__ gives)."""
     if type(value) is str:
         return _escape_inner(value)
     html = getattr(value, "__html__", None)

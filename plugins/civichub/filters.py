@@ -261,7 +261,12 @@ def typo(value, lang: str = "fr"):
         return typo_html(Markup(value.__html__()), lang or "fr")
     if lang and not str(lang).startswith("fr"):
         return value
-    return _typo_text(str(value))
+    return _typo_plain(str(value))
+
+
+@lru_cache(maxsize=None)  # a link's title and excerpt are shown on three or four pages
+def _typo_plain(text: str) -> str:
+    return _typo_text(text)
 
 
 def lang_attr(content_lang) -> Markup:

@@ -17,7 +17,7 @@ def converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=None)  # one entry per text of the hub (beyond a bound, pages would evict each other's)
 def render(text: str, lang: str = "fr") -> Markup:
     """Sanitized HTML with French typography in its text nodes (none when lang is not French)."""
     if not text:
