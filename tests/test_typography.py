@@ -99,3 +99,49 @@ def test_built_pages(sample_site):
     assert "09:00" in times  # attributes untouched
     for script in grid.select("script"):
         assert NB not in script.get_text() and NNB not in script.get_text()
+
+
+# -- typo_html against the plain regular-expression version it replaced ---------------------------
+# The whole-page pass looks only at the text nodes holding one of ; : ! ? « », and at the skipped
+# elements only when such a node is left; it must give what this simpler, slower version gives.
+import re  # noqa: E402
+
+from civichub import filters  # noqa: E402
+
+REFERENCE_TEXT = re.compile(r"(?:^|(?<=>))[^<;:!?«»]*[;:!?«»][^<]*")
+REFERENCE_SKIPPED = re.compile(
+    r"<(code|pre|kbd|samp|script|style|textarea|var|math|svg)\b[^>]*>"
+    r"""|<([a-zA-Z][\w:-]*)\b[^>]*?\blang\s*=\s*["']?(?!fr\b|fr-)[\w-]+[^>]*>""", re.I)
+
+
+def reference_typo_html(source: str) -> str:
+    def region(text):
+        return REFERENCE_TEXT.sub(lambda node: filters._typo_node(node.group()), text)
+    out, position = [], 0
+    for opening in REFERENCE_SKIPPED.finditer(source):
+        if opening.start() < position or opening.group().endswith("/>"):
+            continue
+        end = filters._closing(source, (opening.group(1) or opening.group(2)).lower(), opening.end())
+        out += (region(source[position:opening.start()]), source[opening.start():end])
+        position = end
+    out.append(region(source[position:]))
+    return "".join(out)
+
+
+HTML_TOKENS = ["<p>", "</p>", "<code>", "</code>", '<span lang="en">', '<span lang="fr">', "</span>",
+               '<i data-lang="de" lang="fr">', "</i>", '<a href="https://x.org/?a=1;b">', "</a>", "<br>",
+               '<img lang="en" alt="a : b">', "<pre/>", "<!-- a > b : c -->", "<PRE>", "</PRE>",
+               '<b LANG="EN">', "</b>", "<pre-x>", "</pre-x>", "İ", '<q hreflang="en">', "</q>",
+               " ", "mot", " : ", "?", "!", ";", "«", "»", ">", "10:30", "\u00a0", "&amp;", "x@y.fr"]
+
+
+@given(st.lists(st.sampled_from(HTML_TOKENS), max_size=30))
+def test_typo_html_gives_what_the_regular_expressions_give(tokens):
+    source = "".join(tokens)
+    assert typo_html(Markup(source)) == reference_typo_html(source)
+
+
+def test_typo_html_on_built_pages_gives_what_the_regular_expressions_give(sample_site):
+    for path in sorted(sample_site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        assert typo_html(Markup(html)) == reference_typo_html(html), path
