@@ -36,6 +36,8 @@ class OutputFiles:
         self.unchanged: set[str] = set()
         self.replaced: set[str] = set()
         self.folders: set[str] = set()  # made (or found) already: one mkdir per folder, not per file
+        self.made_folders: set[str] = set()  # made by this process, so empty but for what it wrote
+        self.prefix = os.path.join(str(self.root), "")
         self._inherited: set[str] | Callable[[], set[str]] = set()
 
     @property
@@ -76,19 +78,42 @@ class OutputFiles:
 
     def write(self, path: Path | str, data: bytes) -> bool:
         """Write data at path unless the file already holds exactly these bytes; True if written."""
-        path = Path(path)
-        key = os.path.relpath(path, self.root)
+        path = os.fspath(path)
+        key = os.path.normpath(path[len(self.prefix):]) if path.startswith(self.prefix) \
+            else os.path.relpath(path, self.root)
+        folder = os.path.dirname(path)
+        if folder not in self.folders:
+            self.make_folder(folder)
+        if folder in self.made_folders and self.base is None:
+            # A folder this process made holds no file it did not write (each file has one
+            # writer): nothing to compare with, no hard link to keep (a cold build's pages)
+            with open(path, "wb") as handle:
+                handle.write(data)
+            self.replaced.add(key)
+            return True
         if holds(self.current(key), data):
             self.unchanged.add(key)
             return False
-        if str(path.parent) not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(str(path.parent))
-        temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        temporary.write_bytes(data)
+        temporary = os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
+        with open(temporary, "wb") as handle:
+            handle.write(data)
         os.replace(temporary, path)  # a new inode: the previous site's hard link is left alone
         self.replaced.add(key)
         return True
+
+    def make_folder(self, folder: str) -> None:
+        """mkdir -p, noting the folders this process made."""
+        try:
+            os.mkdir(folder or os.curdir)
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            self.make_folder(os.path.dirname(folder))
+            self.make_folder(folder)
+            return
+        else:
+            self.made_folders.add(folder)
+        self.folders.add(folder)
 
 
 def files_of(settings: dict, root: Path) -> OutputFiles:
