@@ -35,7 +35,7 @@ def initialized(pelican):
         from jinja2 import FileSystemBytecodeCache
         folder.mkdir(parents=True, exist_ok=True)
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
-        # (named for codegen.py: code compiled by Jinja's own generator is not reused)
+        # (named for fastjinja.py: code compiled by Jinja's own generator is not reused)
         environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder), "__civichub_%s.cache"))
         settings["JINJA_ENVIRONMENT"] = environment
     from .postcache import install
@@ -48,7 +48,7 @@ def generator_init(generator):
     env = getattr(generator, "env", None)
     if env is None or not hasattr(env, "install_gettext_translations"):
         return
-    from .codegen import install
+    from .fastjinja import install
     install(env)  # before any template is compiled
     from .i18n import for_settings, template_gettext
     translations = for_settings(generator.settings)

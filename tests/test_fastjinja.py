@@ -1,11 +1,11 @@
-"""Templates compiled by codegen.CodeGenerator render what Jinja's own generator renders."""
+"""Templates compiled by fastjinja.CodeGenerator render what Jinja's own generator renders."""
 from __future__ import annotations
 
 import pytest
 from jinja2 import DictLoader, Environment
 from markupsafe import Markup
 
-from civichub import codegen
+from civichub import fastjinja
 
 TEMPLATES = {
     "values": "{{ text }}|{{ html }}|{{ number }}|{{ none }}|{{ missing }}|{{ obj }}|{{ text ~ html }}",
@@ -19,6 +19,10 @@ TEMPLATES = {
     "child": "{% extends 'base' %}{% block body %}{{ text }}{{ super() }}{% endblock %}",
     "base": "<main>{% block body %}{{ html }}{% endblock %}</main>{{ self.body() }}",
     "raw": "{% autoescape false %}{{ text }}{% endautoescape %}{{ text }}",
+    "calls": ("{% for i in [1, 2] %}{{ with_context() }}{{ with_env() }}{{ counter(i) }}{{ shown.method(i) }}"
+              "{{ Made(i) }}{{ stop() }}{{ plain(i, k=text) }}{% endfor %}"
+              "{% macro m(x) %}{{ with_context() }}{{ x }}{% endmacro %}{% for i in [3] %}{{ m(i) }}{% endfor %}"
+              "{% set loop_var = 'outer' %}{{ with_context() }}"),
 }
 
 
@@ -30,14 +34,55 @@ class Shown:
         return "<not this>"
 
 
+from jinja2 import pass_context, pass_environment  # noqa: E402
+
+
+@pass_context
+def with_context(context):
+    return f"[{context.get('loop_var', 'none')} {context.get('i', '-')}]"
+
+
+@pass_environment
+def with_env(environment):
+    return f"[env {environment.autoescape}]"
+
+
+class Counter:
+    @pass_context
+    def __call__(self, context, i):
+        return f"[counter {i} {context.get('text')[:3]}]"
+
+
+class Made:
+    def __init__(self, i):
+        self.i = i
+
+    def __str__(self):
+        return f"[made {self.i}]"
+
+
+class WithMethod:
+    def method(self, i):
+        return f"<m{i}>"
+
+
+def stop():
+    raise StopIteration
+
+
+def plain(i, k=""):
+    return f"<{i}{k}>"
+
+
 VALUES = {"text": "Tom & <Jerry> \"q\" 'a'", "html": Markup("<a href='x'>&amp;</a>"), "number": 3.5,
-          "none": None, "obj": Shown()}
+          "none": None, "obj": Shown(), "with_context": with_context, "with_env": with_env,
+          "counter": Counter(), "Made": Made, "stop": stop, "plain": plain, "shown": WithMethod()}
 
 
 def environment(install: bool) -> Environment:
     env = Environment(loader=DictLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.i18n"])
     if install:
-        codegen.install(env)
+        fastjinja.install(env)
     env.install_null_translations(newstyle=True)
     return env
 
@@ -48,6 +93,12 @@ def test_the_same_page_as_jinja_own_generator(name):
     assert ours.get_template(name).render(VALUES) == stock.get_template(name).render(VALUES)
 
 
+def test_calls_render_what_they_render_with_jinja_own_context():
+    page = environment(True).get_template("calls").render(VALUES)
+    assert page == environment(False).get_template("calls").render(VALUES)
+    assert "[env True][counter 1 Tom]" in page and "[outer -]" in page and "[made 2]" in page and "&lt;1Tom" in page
+
+
 def test_outputs_are_escaped_without_markup():
     source = environment(True).compile(TEMPLATES["values"], raw=True)
     assert "environment.escape_text(" in source and "escape(" not in source.replace("escape_text(", "")
@@ -56,6 +107,6 @@ def test_outputs_are_escaped_without_markup():
 @pytest.mark.parametrize("value", ["a < b", Markup("<b>"), Shown(), 12, None, ""])
 def test_escape_text_is_markupsafe_escape(value):
     from markupsafe import escape
-    assert codegen.escape_text(value) == str(escape(value))
+    assert fastjinja.escape_text(value) == str(escape(value))
     if not hasattr(value, "__html__"):
-        assert type(codegen.escape_text(value)) is str  # no Markup made
+        assert type(fastjinja.escape_text(value)) is str  # no Markup made

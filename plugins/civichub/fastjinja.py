@@ -1,13 +1,15 @@
-"""Templates compiled to leaner Python: Jinja's code generator, with output escaping that makes
-no Markup object per value.
+"""Jinja, leaner where a build spends its time: output escaping.
 
-With autoescape on, Jinja compiles every `{{ value }}` to `escape(value)`: markupsafe.escape
-returns a new Markup, made through Markup.__new__ in Python, only for the page's parts to be
-joined into one str right after. A scale-10 build escapes about two million values.
-`escape_text` gives the same characters as a plain str, at about a fifth of the cost
+Escaping. With autoescape on, Jinja compiles every `{{ value }}` to `escape(value)`:
+markupsafe.escape returns a new Markup, made through Markup.__new__ in Python, only for the
+page's parts to be joined into one str right after. A scale-10 build escapes about two million
+values. `escape_text` gives the same characters as a plain str, at about a fifth of the cost
 (0.06 µs against 0.32 µs for a name). Only outputs change: what a macro, a block, a
 `{% set %}` or a `{% filter %}` returns is still the Markup that Jinja wraps around the joined
 parts, so nothing downstream can tell text that was escaped from text marked safe.
+
+Calls (Context.call, 880,000 at scale 10) were tried the same way, keeping per function whether
+it takes the context: 1 to 2% of a build's CPU, not worth a second piece of Jinja's runtime.
 """
 from __future__ import annotations
 
