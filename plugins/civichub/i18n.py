@@ -76,15 +76,24 @@ def template_gettext(translations: gettext.NullTranslations):
     then formatted with its keyword arguments, which are escaped), without its two lookups
     through the template context on every call: a page calls `_()` about twenty-five times,
     220,000 calls for a hub of 9,000 pages (6% of a build, profiled). Each message is
-    translated once per build."""
+    translated once per build, and one without arguments (most of them) formatted once too."""
     from markupsafe import Markup
     found: dict[str, Markup] = {}
+    done: dict[str, Markup] = {}  # message -> its text formatted with no arguments ('%%' -> '%')
 
     def _(message: str, **variables) -> Markup:
+        if not variables:
+            text = done.get(message)
+            if text is None:
+                text = done[message] = translated(message) % {}
+            return text
+        return translated(message) % variables
+
+    def translated(message: str) -> Markup:
         text = found.get(message)
         if text is None:
             text = found[message] = Markup(translations.gettext(message))
-        return text % variables
+        return text
     return _
 
 
