@@ -411,3 +411,17 @@ def test_control_characters_never_reach_the_exports(tiny):
     checked = load_and_check(tiny.content, SETTINGS)
     assert [p.message for p in checked.problems if p.is_error] == [
         "invisible character U+0007 at position 6"]
+
+
+@pytest.mark.parametrize("name", ["Journée ; civic, tech\\ « 2019 »", "x" * 200, "Ébène " * 30, ""])
+@pytest.mark.parametrize("zones", [(), ("Europe/Paris",), ("America/Montreal", "Europe/Paris")])
+def test_a_calendar_head_is_what_icalendar_writes(name, zones):
+    """ics.calendar_head makes only the name's line per calendar: the same bytes as a Calendar."""
+    from icalendar import Calendar
+    cal = Calendar()
+    for key, value in (("prodid", ics.PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
+                       ("method", "PUBLISH"), ("x-wr-calname", name)):
+        cal.add(key, value)
+    if len(zones) == 1:
+        cal.add("x-wr-timezone", zones[0])
+    assert ics.calendar_head(name, zones) + ics.END == cal.to_ical(sorted=True)
