@@ -110,3 +110,54 @@ def test_escape_text_is_markupsafe_escape(value):
     assert fastjinja.escape_text(value) == str(escape(value))
     if not hasattr(value, "__html__"):
         assert type(fastjinja.escape_text(value)) is str  # no Markup made
+
+
+# -- macro files imported with context -----------------------------------------------------------
+
+MACRO_FILES = {
+    "links.html": '{% macro home() %}<a href="{{ SITEURL }}/">{{ site }}</a>{% endmacro %}',
+    "cards.html": ('{% import "links.html" as links with context %}'
+                   '{% macro card(x) %}[{{ x }} {{ links.home() }}]{% endmacro %}'),
+    "titled.html": "{% macro title() %}{{ page_title }}{% endmacro %}",
+    "page.html": ('{% import "cards.html" as cards with context %}{% from "titled.html" import title with context %}'
+                  "{{ cards.card(1) }} {{ title() }}"),
+    "local.html": '{% set site = "local" %}{% import "links.html" as links with context %}{{ links.home() }}',
+}
+
+
+def macro_environment(install: bool) -> Environment:
+    env = Environment(loader=DictLoader(MACRO_FILES), autoescape=True)
+    if install:
+        fastjinja.install(env)
+    return env
+
+
+PAGES = [{"SITEURL": "..", "site": "Hub", "page_title": "a"}, {"SITEURL": "..", "site": "Hub", "page_title": "b"},
+         {"SITEURL": "../..", "site": "Hub", "page_title": "c"}, {"SITEURL": "..", "site": "Autre", "page_title": "d"},
+         {"SITEURL": "..", "site": "Hub", "page_title": "e"}]
+
+
+@pytest.mark.parametrize("name", ["page.html", "local.html"])
+def test_a_macro_file_imported_with_context_sees_each_page_values(name):
+    stock, ours = macro_environment(False), macro_environment(True)
+    pages = [ours.get_template(name).render(values) for values in PAGES]
+    assert pages == [stock.get_template(name).render(values) for values in PAGES]
+    if name == "page.html":
+        assert pages[2] == '[1 <a href="../../">Hub</a>] c' and pages[3] == '[1 <a href="../">Autre</a>] d'
+
+
+def test_a_macro_file_is_run_again_only_for_new_values_of_what_it_reads(monkeypatch):
+    env = macro_environment(True)
+    made = []
+    template = env.get_template("cards.html")
+    real = type(template).make_module
+
+    def counted(self, *args, **kwargs):
+        made.append(self.name)
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(type(template), "make_module", counted)
+    for values in PAGES:
+        env.get_template("page.html").render(values)
+    # cards.html (and links.html within it) for ('..', Hub), ('../..', Hub), ('..', Autre);
+    # titled.html reads page_title, which is new on every page
+    assert made.count("cards.html") == 3 and made.count("links.html") == 3 and made.count("titled.html") == 5
