@@ -37,6 +37,11 @@ PAGE_SETS = (site, programme, directory, roundups, opendata, search_pages)
 FILE_EXPORTS = (programme_files.event_files, programme_files.person_files, opendata_files.table_files)
 WHOLE_EXPORTS = (feeds.files,)
 WHOLE_PREFIX = "exports:"
+# Export files and pages that each take tens of milliseconds (a table or an index of every person,
+# a tag's links, an event's programme): made first, so that the last jobs are short ones and the
+# processes finish together.
+LONG_EXPORTS = (opendata_files.table_files,)
+LONG_PAGES = frozenset({"people", "actors", "roundups_tag", "roundups_source", "event", "programme"})
 UNITS_PER_JOB = 50  # small enough to even out the processes' loads, big enough to cost nothing
 
 
@@ -103,13 +108,13 @@ class HubGenerator(Generator):
         return pages.made
 
     def jobs(self, units: list[Unit]) -> list[partial]:
-        """The whole exports are the longest jobs: first, so that the chunks of pages and files
-        even out the end."""
+        """The longest units (whole exports, LONG_EXPORTS, LONG_PAGES) first, one per job, so that the chunks
+        of pages and files even out the end."""
         for name in sorted(self.templates) if units else ():
             self.get_template(name)  # compiled once, here, before the work is shared out
-        whole = [unit for unit in units if unit.key.startswith(WHOLE_PREFIX)]
-        rest = [unit for unit in units if not unit.key.startswith(WHOLE_PREFIX)]
-        return [partial(self.make_units, [unit]) for unit in whole] + \
+        first = [unit for unit in units if unit.long]
+        rest = [unit for unit in units if not unit.long]
+        return [partial(self.make_units, [unit]) for unit in first] + \
             [partial(self.make_units, rest[i:i + UNITS_PER_JOB]) for i in range(0, len(rest), UNITS_PER_JOB)]
 
     def units(self, writer, posts) -> list[Unit]:
@@ -131,19 +136,20 @@ class HubGenerator(Generator):
             self.sets[name] = tuple(unit.key for unit in found)
             units += found
         units += [Unit(f"{WHOLE_PREFIX}{export.__module__}.{export.__name__}",
-                       partial(self.write_files, export, posts)) for export in WHOLE_EXPORTS]
+                       partial(self.write_files, export, posts), long=True) for export in WHOLE_EXPORTS]
         return units
 
     def page_units(self, writer, module) -> list[Unit]:
         """A page set's pages. What it reads of free text while listing them counts for each."""
         pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
         self.templates |= {page.template for page in pages}
-        return [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page), listing)
-                for page in pages]
+        return [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page), listing,
+                     page.template in LONG_PAGES) for page in pages]
 
     def file_units(self, export, posts) -> list[Unit]:
         found, listing = reading(lambda: list(export(self.hub, self.site, posts, self.settings)))
-        return [Unit(relative, partial(self.write_file, relative, make), listing) for relative, make in found]
+        return [Unit(relative, partial(self.write_file, relative, make), listing, export in LONG_EXPORTS)
+                for relative, make in found]
 
     def make_units(self, units: list[Unit]) -> None:
         for unit in units:
@@ -195,6 +201,7 @@ class Unit:
     key: str  # the page's output file, or WHOLE_PREFIX and the export's name
     make: Callable[[], list[str]]  # writes the unit's files, returns their names
     listing_reads: frozenset[str] = frozenset()  # free text read to list it among the others
+    long: bool = False  # made in a job of its own, before the others (whole exports, LONG_EXPORTS, LONG_PAGES)
 
 
 def written_by(writer, files, made: dict[str, Made]) -> tuple:
