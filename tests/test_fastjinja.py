@@ -161,3 +161,25 @@ def test_a_macro_file_is_run_again_only_for_new_values_of_what_it_reads(monkeypa
     # cards.html (and links.html within it) for ('..', Hub), ('../..', Hub), ('..', Autre);
     # titled.html reads page_title, which is new on every page
     assert made.count("cards.html") == 3 and made.count("links.html") == 3 and made.count("titled.html") == 5
+
+
+def parsed_again(*args, **kwargs):
+    raise AssertionError("a template was parsed again")
+
+
+def test_what_a_macro_file_reads_is_noted_when_it_is_compiled_and_cached(tmp_path):
+    """Modules reads it from the compiled code, which the bytecode cache keeps between builds:
+    a rebuild parses no template."""
+    from jinja2 import FileSystemBytecodeCache
+    made = []
+    for cached in (False, True):  # the second environment loads the compiled code from the cache
+        env = Environment(loader=DictLoader(MACRO_FILES), autoescape=True,
+                          bytecode_cache=FileSystemBytecodeCache(str(tmp_path), fastjinja.BYTECODE_NAMES))
+        fastjinja.install(env)
+        if cached:
+            env.parse = parsed_again
+        pages = [env.get_template("page.html").render(values) for values in PAGES]
+        made.append((pages, env.module_with_context.names_read("cards.html")))
+    assert made[0] == made[1]
+    assert set(made[0][1]) >= {"SITEURL", "site"} and "page_title" not in made[0][1]
+    assert len(list(tmp_path.iterdir())) == len(MACRO_FILES) - 1  # local.html was not compiled

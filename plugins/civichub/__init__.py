@@ -35,8 +35,8 @@ def initialized(pelican):
         from jinja2 import FileSystemBytecodeCache
         folder.mkdir(parents=True, exist_ok=True)
         environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
-        # (named for fastjinja.py: code compiled by Jinja's own generator is not reused)
-        environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder), "__civichub_%s.cache"))
+        from .fastjinja import BYTECODE_NAMES
+        environment.setdefault("bytecode_cache", FileSystemBytecodeCache(str(folder), BYTECODE_NAMES))
         settings["JINJA_ENVIRONMENT"] = environment
     from .postcache import install
     install(settings)  # Markdown posts and pages read once, then kept while unchanged

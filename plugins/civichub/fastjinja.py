@@ -20,7 +20,7 @@ it takes the context: 1 to 2% of a build's CPU, not worth a second piece of Jinj
 """
 from __future__ import annotations
 
-from jinja2 import compiler, meta
+from jinja2 import compiler, meta, nodes
 from jinja2.runtime import missing
 
 try:
@@ -53,6 +53,13 @@ class CodeGenerator(compiler.CodeGenerator):
             self.write(finalize.src)
 
 
+    def visit_Template(self, node, frame=None) -> None:
+        super().visit_Template(node, frame)
+        if node.find(nodes.Macro) is not None:  # a macro file: what Modules needs to know of it
+            referenced = tuple(meta.find_referenced_templates(node))
+            self.writeline(f"civichub_reads = {tuple(sorted(meta.find_undeclared_variables(node)))!r}")
+            self.writeline(f"civichub_templates = {None if None in referenced else referenced!r}")
+
     def _import_common(self, node, frame) -> None:
         if not node.with_context or self.environment.is_async:
             super()._import_common(node, frame)
@@ -62,6 +69,9 @@ class CodeGenerator(compiler.CodeGenerator):
         self.write(f", {self.name!r}), context, {self.dump_local_context(frame)})")
 
 
+# The compiled templates' file names in the bytecode cache: code compiled by Jinja's own
+# generator, or by an earlier CodeGenerator, is not reused (bump it when CodeGenerator changes).
+BYTECODE_NAMES = "__civichub_fastjinja_2_%s.cache"
 # Read by every template through the i18n extension, whatever their sources say.
 ALWAYS_READ = ("_", "gettext", "ngettext")
 KEPT = 8  # modules kept per macro file: one per page depth (relative SITEURL) is what a site needs
@@ -96,18 +106,21 @@ class Modules:
         return context.resolve_or_missing(name) if found is missing else found
 
     def names_read(self, name: str | None) -> tuple[str, ...] | None:
-        """The names that template and those it imports or includes read from the context;
-        None when one of them is named at run time, cannot be read, or imports the first."""
+        """The names that template and those it imports or includes read from the context, as
+        CodeGenerator noted them when it compiled them; None when one of them is named at run
+        time, cannot be loaded, was compiled otherwise, or imports the first."""
         if name is None:
             return None
         if name not in self.names:
             self.names[name] = None  # (until known: a file imported again on the way gives None)
             try:
-                tree = self.environment.parse(self.environment.loader.get_source(self.environment, name)[0])
+                noted = self.environment.get_template(name).root_render_func.__globals__
             except Exception:  # noqa: BLE001 - Jinja reports it when the template is used
                 return None
-            read = set(meta.find_undeclared_variables(tree)) | set(ALWAYS_READ)
-            for other in meta.find_referenced_templates(tree):
+            if "civichub_reads" not in noted or noted["civichub_templates"] is None:
+                return None
+            read = set(noted["civichub_reads"]) | set(ALWAYS_READ)
+            for other in noted["civichub_templates"]:
                 theirs = self.names_read(other)
                 if theirs is None:
                     return None

@@ -108,9 +108,12 @@ class HubGenerator(Generator):
         return pages.made
 
     def jobs(self, units: list[Unit]) -> list[partial]:
-        """The longest units (whole exports, LONG_EXPORTS, LONG_PAGES) first, one per job, so that the chunks
-        of pages and files even out the end."""
-        for name in sorted(self.templates) if units else ():
+        """The longest units (whole exports, LONG_EXPORTS, LONG_PAGES) first, one per job, so that the
+        chunks of pages and files even out the end; a few units, one job, whose templates are
+        compiled as it needs them."""
+        if len(units) <= UNITS_PER_JOB:  # a rebuild after an edit: one job, in this process (no fork)
+            return [partial(self.make_units, units)] if units else []
+        for name in sorted(self.templates):
             self.get_template(name)  # compiled once, here, before the work is shared out
         first = [unit for unit in units if unit.long]
         rest = [unit for unit in units if not unit.long]
