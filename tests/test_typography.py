@@ -3,11 +3,14 @@
 attributes, code, URLs, times or text in another language; idempotent."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, strategies as st
 from markupsafe import Markup
 
+from civichub import filters
 from civichub.filters import typo, typo_html
 from civichub.markup import render
 
@@ -104,9 +107,6 @@ def test_built_pages(sample_site):
 # -- typo_html against the plain regular-expression version it replaced ---------------------------
 # The whole-page pass looks only at the text nodes holding one of ; : ! ? « », and at the skipped
 # elements only when such a node is left; it must give what this simpler, slower version gives.
-import re  # noqa: E402
-
-from civichub import filters  # noqa: E402
 
 REFERENCE_TEXT = re.compile(r"(?:^|(?<=>))[^<;:!?«»]*[;:!?«»][^<]*")
 REFERENCE_SKIPPED = re.compile(

@@ -52,7 +52,6 @@ class CodeGenerator(compiler.CodeGenerator):
         if finalize.src is not None:
             self.write(finalize.src)
 
-
     def visit_Template(self, node, frame=None) -> None:
         super().visit_Template(node, frame)
         if node.find(nodes.Macro) is not None:  # a macro file: what Modules needs to know of it

@@ -145,6 +145,7 @@ _RULES = (
 )
 
 
+@lru_cache(maxsize=None)  # a link's title and excerpt are shown on three or four pages
 def _typo_text(text: str) -> str:
     out, last = [], 0
     for match in _PROTECTED.finditer(text):
@@ -249,13 +250,15 @@ def _skipped(source: str, before: int) -> list[tuple[int, int]]:
     """(start, end) of the elements whose text stays as typed, in order, for those opened before
     position `before`; one inside another counts as part of it."""
     small = source.lower()
-    if len(small) == len(source):  # (else a letter became two: 'İ')
-        code, lang = _CODE_OPEN.finditer(small, 0, before), _OTHER_LANG.finditer(small, 0, before)
-    else:
-        code, lang = _CODE_OPEN_ANY_CASE.finditer(source, 0, before), _OTHER_LANG_ANY_CASE.finditer(source, 0, before)
-    openings = {m.start(): (m.group(1).lower(), m.end()) for m in code}  # start: (tag name, end)
-    for attribute in lang:
-        if attribute.start() and (source[attribute.start() - 1].isalnum() or source[attribute.start() - 1] == "_"):
+    if len(small) == len(source):
+        searched, code, lang = small, _CODE_OPEN, _OTHER_LANG
+    else:  # a letter became two ('İ'): positions would not match
+        searched, code, lang = source, _CODE_OPEN_ANY_CASE, _OTHER_LANG_ANY_CASE
+    # start: (tag name, end of the opening tag)
+    openings = {m.start(): (m.group(1).lower(), m.end()) for m in code.finditer(searched, 0, before)}
+    for attribute in lang.finditer(searched, 0, before):
+        before_name = source[attribute.start() - 1] if attribute.start() else " "
+        if before_name.isalnum() or before_name == "_":
             continue  # not a word's start ('hreflang')
         tag = source.rfind("<", 0, attribute.start())
         if tag >= 0 and tag not in openings and source.find(">", tag, attribute.start()) < 0:
@@ -322,12 +325,7 @@ def typo(value, lang: str = "fr"):
         return typo_html(Markup(value.__html__()), lang or "fr")
     if lang and not str(lang).startswith("fr"):
         return value
-    return _typo_plain(str(value))
-
-
-@lru_cache(maxsize=None)  # a link's title and excerpt are shown on three or four pages
-def _typo_plain(text: str) -> str:
-    return _typo_text(text)
+    return _typo_text(str(value))
 
 
 def lang_attr(content_lang) -> Markup:

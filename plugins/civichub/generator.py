@@ -108,9 +108,9 @@ class HubGenerator(Generator):
         return pages.made
 
     def jobs(self, units: list[Unit]) -> list[partial]:
-        """The longest units (whole exports, LONG_EXPORTS, LONG_PAGES) first, one per job, so that the
-        chunks of pages and files even out the end; a few units, one job, whose templates are
-        compiled as it needs them."""
+        """The longest units (whole exports, LONG_EXPORTS, LONG_PAGES) first, one per job, so
+        that the chunks of pages and files even out the end; a few units, one job, whose
+        templates are compiled as it needs them."""
         if len(units) <= UNITS_PER_JOB:  # a rebuild after an edit: one job, in this process (no fork)
             return [partial(self.make_units, units)] if units else []
         for name in sorted(self.templates):
@@ -146,8 +146,8 @@ class HubGenerator(Generator):
         """A page set's pages. What it reads of free text while listing them counts for each."""
         pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
         self.templates |= {page.template for page in pages}
-        return [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page), listing,
-                     page.template in LONG_PAGES) for page in pages]
+        return [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page),
+                     listing, page.template in LONG_PAGES) for page in pages]
 
     def file_units(self, export, posts) -> list[Unit]:
         found, listing = reading(lambda: list(export(self.hub, self.site, posts, self.settings)))

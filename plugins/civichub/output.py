@@ -84,20 +84,17 @@ class OutputFiles:
         folder = os.path.dirname(path)
         if folder not in self.folders:
             self.make_folder(folder)
-        if folder in self.made_folders and self.base is None:
-            # A folder this process made holds no file it did not write (each file has one
-            # writer): nothing to compare with, no hard link to keep (a cold build's pages)
-            with open(path, "wb") as handle:
-                handle.write(data)
-            self.replaced.add(key)
-            return True
-        if holds(self.current(key), data):
+        # A folder this process made holds no file it did not write (each file has one writer):
+        # nothing to compare with, no hard link to keep (a cold build's pages)
+        new_folder = folder in self.made_folders and self.base is None
+        if not new_folder and holds(self.current(key), data):
             self.unchanged.add(key)
             return False
-        temporary = os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
-        with open(temporary, "wb") as handle:
+        written = path if new_folder else os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
+        with open(written, "wb") as handle:
             handle.write(data)
-        os.replace(temporary, path)  # a new inode: the previous site's hard link is left alone
+        if written != path:
+            os.replace(written, path)  # a new inode: the previous site's hard link is left alone
         self.replaced.add(key)
         return True
 

@@ -106,6 +106,8 @@ def head_around_name(zones: tuple[str, ...]) -> tuple[bytes, bytes]:
     head = cal.to_ical(sorted=True)[: -len(END)]
     before, after = head.split(f"X-WR-CALNAME:{_NAME}\r\n".encode())
     return before, after
+
+
 _serialised: dict = {"site": None, "events": {}}
 
 
