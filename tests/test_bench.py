@@ -165,6 +165,20 @@ def test_bench_prints_one_table(tmp_path, capsys):
     assert not (tmp_path / "work" / "trash").exists()  # what runs set aside is gone
 
 
+def test_bench_with_search_times_the_index_and_the_server_s_index_after_each_edit(tmp_path, capsys):
+    pytest.importorskip("pagefind", reason='pip install "pagefind[extended]"')
+    assert bench.main(["--scale", "0.05", "--runs", "1", "--no-hugo", "--no-pelican"]) == 0
+    out = capsys.readouterr().out
+    rows = {match["step"]: match for match in map(ROW.match, out.splitlines()) if match}
+    for edit in ("person", "roundup", "post"):
+        served, indexed = rows[f"serve edit {edit}"], rows[f"serve index {edit}"]
+        assert float(indexed["seconds"]) > float(served["seconds"])  # the index follows the pages
+        assert int(indexed["changed"]) > 0 and indexed["pages"] == served["pages"]
+    assert int(rows["serve edit person"]["pages"]) == int(rows["civichub cold"]["pages"]) + 1  # /recherche/
+    assert re.search(r"^search indexing \(pagefind\): \d+\.\d+ s for \d+ pages, peak RSS \d+ MB$", out, re.MULTILINE)
+    assert re.search(r"^  (PASS|FAIL)  search indexing \(s\) < 5 s: \d+\.\d+ s$", out, re.MULTILINE)
+
+
 def test_bench_refuses_a_folder_in_use(tmp_path, capsys):
     (tmp_path / "something").write_text("x")
     assert bench.main(["--scale", "0.05", "--keep", str(tmp_path)]) == 2

@@ -2,7 +2,8 @@
 live site changes only when everything succeeded: the new and changed files are moved into it
 and the stale ones deleted (output.commit), or, when Pagefind must index the new site whole, the
 rest of the site is hard-linked in beside them and the folder swapped in by two renames. One
-build at a time per output folder."""
+build at a time per output folder. A build with search_later (civichub serve) leaves the search
+index as it was, marked stale, for the caller to make again (search.refresh_index)."""
 from __future__ import annotations
 
 import fcntl
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from . import incremental
+from . import incremental, search
 from .output import OutputFiles, commit, fill, previous_files_listed, relink_unchanged
 from .pipeline import BuildFailed
 
@@ -68,11 +69,13 @@ def build(settings_file: Path, output: Path | None = None, overrides: dict | Non
 class Built:
     output: Path  # the site's folder
     pages: int  # .html files in it
+    search_pending: bool = False  # its search index is stale: search.refresh_index makes it again
 
 
 def build_site(settings_file: Path, output: Path | None = None, overrides: dict | None = None,
-               full: bool = False) -> Built:
-    """build(), telling how many pages the site has."""
+               full: bool = False, search_later: bool = False) -> Built:
+    """build(), telling how many pages the site has. With search_later, the search index is not
+    made: the site goes live at once, its index marked stale (Built.search_pending)."""
     from pelican import Pelican
 
     settings = read_settings(settings_file, overrides)
@@ -104,7 +107,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
                 count = len(counter.messages)
                 raise BuildFailed([], f"Pelican reported {count} error{'s' * (count != 1)}")
             pages = files.pages()
-            whole = finish_site(staging, output, files, settings, fresh)
+            whole, pending = finish_site(staging, output, files, settings, fresh, search_later)
             incremental.write_record(record, output, None)  # this site is no longer the old record's
             if whole:
                 swap_in(staging, output)
@@ -112,13 +115,15 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
                 kept = ("pagefind",) if settings.get("CIVICHUB_SEARCH", True) else ()
                 commit(staging, output, files, fresh, kept)
                 shutil.rmtree(staging)
+            if pending:
+                search.mark_stale(output)
             incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
             logging.getLogger().removeHandler(counter)
-    return Built(output, len(pages))
+    return Built(output, len(pages), pending)
 
 
 def forget_logged_messages() -> None:
@@ -130,35 +135,37 @@ def forget_logged_messages() -> None:
 
 
 def finish_site(staging: Path, output: Path, files: OutputFiles, settings: dict,
-                fresh: tuple[str, ...]) -> bool:
+                fresh: tuple[str, ...], search_later: bool = False) -> tuple[bool, bool]:
     """What needs the whole written site: programme PDFs (optional), the search index when a page
-    changed or there is none, compressed copies. Returns whether staging now holds the whole
-    site, to be swapped in (a first build, or a new index: Pagefind reads a whole site, so the
-    rest of the live one is linked in); otherwise it holds what output.commit moves in."""
+    changed or the index is missing or stale, compressed copies. Returns whether staging now
+    holds the whole site, to be swapped in (a first build, or a new index: Pagefind reads a whole
+    site, so the rest of the live one is linked in; otherwise it holds what output.commit moves
+    in), and whether the index was left to make later (search_later)."""
     from .exports import pdf
     stale = files.stale()
     # Pagefind does not write its files in a stable order: when no page changed, the previous
     # index stays, rather than one with other bytes for the same content
     pages_changed = any(name.endswith(".html") for name in stale | files.replaced)
-    index = settings.get("CIVICHUB_SEARCH", True) and \
-        (pages_changed or not (output / "pagefind" / "pagefind.js").is_file())
+    index = settings.get("CIVICHUB_SEARCH", True) and (pages_changed or not search.is_current(output))
+    later, index = index and search_later, index and not search_later
     whole = files.base is None or index
     if whole and files.base:
         fill(staging, output, files.inherited - stale - files.replaced)
     if pdf.enabled(settings) and "CIVICHUB_HUB" in settings:
         pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
     if index:
-        from .search import SearchUnavailable, index_site
         try:
-            index_site(staging, settings.get("DEFAULT_LANG", "fr"))
-        except SearchUnavailable as exc:
+            search.index_site(staging, settings.get("DEFAULT_LANG", "fr"))
+        except search.SearchUnavailable as exc:
             raise BuildFailed([], str(exc)) from exc
+    elif later:
+        search.prepare(staging)  # the link anchors of the pages written, before they go live
     if whole:
         relink_unchanged(output, staging, fresh)
     if settings.get("CIVICHUB_PRECOMPRESS"):
         from .compress import precompress
         precompress(staging, files)
-    return whole
+    return whole, later
 
 
 def fresh_folders(settings: dict) -> tuple[str, ...]:
@@ -169,7 +176,7 @@ def fresh_folders(settings: dict) -> tuple[str, ...]:
 
 def remove_leftovers(output: Path) -> None:
     """Folders left by a build that was killed; safe to remove while we hold the lock."""
-    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*"):
+    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*", f".{output.name}.search-*"):
         for leftover in output.parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
 

@@ -8,16 +8,25 @@ each link's heading) when the theme gives none, so a search for a link title lan
 
 Pagefind is optional (`pip install "pagefind[extended]"`): index_site() raises SearchUnavailable
 with a one-line message when it is missing.
+
+Pagefind cannot update an index: it reads the whole site again, seconds at a few thousand pages.
+`civichub serve` therefore puts a rebuilt site live without waiting for it (the build marks the
+index stale, mark_stale) and makes the index again in the background (refresh_index), into a
+folder beside the site that then takes the index's place.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Callable
 
 OUTPUT = "pagefind"  # folder of the index, inside the site
 # Top-level files and folders not worth a result: the error page, the search page itself.
@@ -26,8 +35,12 @@ SKIPPED = frozenset({"404.html", "recherche", OUTPUT})
 # script over pagefind.js): about 420 kB not worth publishing.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# In the index folder: the pages changed after the index was made. A token, new each time.
+STALE = ".stale"
+ENTRY = "pagefind-entry.json"  # names the index's other files
 BODY = "data-pagefind-body"
 LINK_PAGE = 'data-pagefind-filter="type:link"'
+BODY_BYTES, LINK_PAGE_BYTES = BODY.encode(), LINK_PAGE.encode()
 # A link of a roundup (theme/templates/roundup_macros.html, link_item): <li class="link"> <hN>
 LINK_HEADING = re.compile(r'(<li class="link"[^>]*>\s*<h([2-6]))((?:\s+[^>]*)?>)')
 
@@ -40,6 +53,17 @@ def index_site(site_dir: Path, language: str = "fr") -> dict:
     """Index every HTML page of site_dir into site_dir/pagefind/. Returns the figures:
     {'pages': pages indexed (with data-pagefind-body), 'files': HTML files read, 'anchors': link
     anchors added, 'language': the index language, 'bytes': size of pagefind/, 'seconds': time taken}. Raises SearchUnavailable."""
+    pagefind_executable()  # before any page is touched
+    site_dir = Path(site_dir).resolve()
+    started = time.perf_counter()
+    pages, anchors = prepare(site_dir)
+    files = make_index(site_dir, language, site_dir / OUTPUT)
+    size = sum(f.stat().st_size for f in (site_dir / OUTPUT).rglob("*") if f.is_file())
+    return {"pages": pages, "files": files, "anchors": anchors, "language": language, "bytes": size,
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+def pagefind_executable() -> str:
     try:
         from pagefind.service import get_executable
     except ImportError:
@@ -49,36 +73,110 @@ def index_site(site_dir: Path, language: str = "fr") -> dict:
     if executable is None:
         raise SearchUnavailable('search: the pagefind binary is missing '
                                 '(pip install "pagefind[extended]", or set PAGEFIND_BINARY_PATH)')
-    site_dir = Path(site_dir).resolve()
-    started = time.perf_counter()
-    pages, anchors = prepare(site_dir)
+    return str(executable)
+
+
+def make_index(site_dir: Path, language: str, target: Path,
+               started: Callable[[subprocess.Popen], None] = lambda process: None) -> int:
+    """Pagefind's index of site_dir, written into target; returns the pages indexed. started is
+    handed the Pagefind process (to stop it early: the index is then not made)."""
+    executable = pagefind_executable()
     try:
-        files = _index(site_dir, language, str(executable))
+        files = _index(site_dir, language, executable, target, started)
     except (OSError, RuntimeError, ValueError, KeyError) as exc:
         detail = str(exc) or type(exc).__name__
         raise SearchUnavailable(f"search: pagefind could not index {site_dir}: {detail}") from exc
-    if not (site_dir / OUTPUT / "pagefind.js").is_file():
-        raise SearchUnavailable(f"search: pagefind wrote no index into {site_dir / OUTPUT}")
-    size = sum(f.stat().st_size for f in (site_dir / OUTPUT).rglob("*") if f.is_file())
-    return {"pages": pages, "files": files, "anchors": anchors, "language": language, "bytes": size,
-            "seconds": round(time.perf_counter() - started, 2)}
+    if not (target / "pagefind.js").is_file():
+        raise SearchUnavailable(f"search: pagefind wrote no index into {target}")
+    return files
+
+
+def mark_stale(site_dir: Path) -> None:
+    """Note in site_dir's index folder that its pages changed after the index was made."""
+    folder = site_dir / OUTPUT
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / STALE).write_text(f"{time.time_ns()}-{os.getpid()}\n", encoding="utf-8")
+
+
+def stale_token(site_dir: Path) -> str | None:
+    try:
+        return (site_dir / OUTPUT / STALE).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def is_current(site_dir: Path) -> bool:
+    """Whether site_dir has an index made after its last pages were written."""
+    return (site_dir / OUTPUT / "pagefind.js").is_file() and stale_token(site_dir) is None
+
+
+def refresh_index(site_dir: Path, language: str, lock: Callable[[], AbstractContextManager],
+                  started: Callable[[subprocess.Popen], None] = lambda process: None) -> int:
+    """Index the live site_dir into a folder beside it, then put that folder in the place of its
+    index (within lock, which keeps builds out). Readers meanwhile search the previous index. A
+    build that marked the index stale again during the run keeps it marked. Returns the pages
+    indexed; raises SearchUnavailable (also when stopped through started's process)."""
+    site_dir = Path(site_dir).resolve()
+    token = stale_token(site_dir)
+    target = site_dir.parent / f".{site_dir.name}.search-{os.getpid()}"
+    try:
+        pages = make_index(site_dir, language, target, started)
+        with lock():
+            now = stale_token(site_dir)
+            if now is None and token is not None:  # a build indexed the site meanwhile: newer
+                return pages
+            if now != token:  # pages written meantime, which this index may not have
+                (target / STALE).write_text(now, encoding="utf-8")
+            replace_index(target, site_dir / OUTPUT)
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+    return pages
+
+
+def replace_index(new: Path, live: Path) -> None:
+    """Make the index folder live the same as new, file by file. A file with the same bytes stays
+    as it is (nothing for a CDN to sync). The other files are moved in, pagefind-entry.json last:
+    it names the meta file, and every other file is named after a hash of its bytes, so a reader
+    never loads a half-replaced index. Then the files new does not have are deleted. The site
+    folder itself is left alone: the next build's record still describes it
+    (incremental.folder_identity)."""
+    from .output import all_files, drop_identical, place, remove_empty_parents  # not for index_site
+    fresh = set(all_files(new))
+    previous = set(all_files(live)) if live.is_dir() else set()
+    moved = fresh - drop_identical(new, live, fresh & previous)
+    entry = {ENTRY} & moved
+    place(new, live, moved - entry, os.replace)
+    place(new, live, entry, os.replace)
+    for relative in previous - fresh:
+        (live / relative).unlink(missing_ok=True)
+        remove_empty_parents(live, Path(relative).parent)
 
 
 def prepare(site_dir: Path) -> tuple[int, int]:
     """Add link anchors to roundup pages on disk (the anchor must exist where a result points).
     Returns (pages Pagefind will index: those with data-pagefind-body, anchors added)."""
     pages = anchors = 0
-    for path in sorted(site_dir.rglob("*.html")):
-        if path.relative_to(site_dir).parts[0] in SKIPPED:
-            continue
-        html = path.read_text(encoding="utf-8")
-        pages += BODY in html
-        if LINK_PAGE in html:
-            html, added = anchor_links(html)
+    for path in html_files(site_dir):
+        with open(path, "rb") as handle:
+            data = handle.read()
+        pages += BODY_BYTES in data
+        if LINK_PAGE_BYTES in data:  # only roundups are decoded
+            html, added = anchor_links(data.decode("utf-8"))
             if added:
-                replace(path, html.encode("utf-8"))
+                replace(Path(path), html.encode("utf-8"))
                 anchors += added
     return pages, anchors
+
+
+def html_files(site_dir: Path) -> list[str]:
+    """The site's HTML files but the skipped ones, sorted (os.walk: a Path per file costs)."""
+    found = []
+    for folder, subfolders, names in os.walk(site_dir):
+        if folder == str(site_dir):
+            subfolders[:] = [name for name in subfolders if name not in SKIPPED]
+            names = [name for name in names if name not in SKIPPED]
+        found += [os.path.join(folder, name) for name in names if name.endswith(".html")]
+    return sorted(found)
 
 
 def replace(path: Path, data: bytes) -> None:
@@ -119,20 +217,42 @@ def anchor_links(html: str) -> tuple[str, int]:
     return changed, (count if changed != html else 0)
 
 
-def _index(site_dir: Path, language: str, executable: str) -> int:
+def _index(site_dir: Path, language: str, executable: str, target: Path,
+           started: Callable[[subprocess.Popen], None]) -> int:
     """Run Pagefind's command line on site_dir; returns the pages it indexed. The command, not
     the Python service: the service answers "written" before its files are complete and is then
     terminated, which now and then leaves one of them empty (pagefind-entry.json, seen in CI); a process
     that has exited has written everything."""
-    shutil.rmtree(site_dir / OUTPUT, ignore_errors=True)  # stale fragments of an earlier index
-    command = [executable, "--site", ".", "--output-subdir", OUTPUT, "--glob", glob_of(site_dir),
+    shutil.rmtree(target, ignore_errors=True)  # stale fragments of an earlier index
+    command = [executable, "--site", str(site_dir), "--output-path", str(target), "--glob", glob_of(site_dir),
                "--force-language", language, "--silent"]
-    done = subprocess.run(command, cwd=site_dir, stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, errors="replace")
-    if done.returncode != 0:
-        lines = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()]
-        raise RuntimeError(lines[-1] if lines else f"exit status {done.returncode}")
+    process = subprocess.Popen(command, cwd=site_dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, errors="replace")
+    started(process)
+    out, err = process.communicate()
+    if process.returncode != 0:
+        lines = [line.strip() for line in (err or out).splitlines() if line.strip()]
+        raise RuntimeError(lines[-1] if lines else f"exit status {process.returncode}")
     for name in UNUSED:
-        (site_dir / OUTPUT / name).unlink(missing_ok=True)
-    entry = json.loads((site_dir / OUTPUT / "pagefind-entry.json").read_text(encoding="utf-8"))
+        (target / name).unlink(missing_ok=True)
+    entry = json.loads((target / ENTRY).read_text(encoding="utf-8"))
     return sum(index["page_count"] for index in entry["languages"].values())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m civichub.search SITE`: index a built site as a build does (civichub bench times it)."""
+    parser = argparse.ArgumentParser(prog="python -m civichub.search", description=main.__doc__.split(":")[1])
+    parser.add_argument("site", type=Path, help="the built site's folder")
+    parser.add_argument("--language", default="fr", help="the index language (default fr)")
+    args = parser.parse_args(argv)
+    try:
+        figures = index_site(args.site, args.language)
+    except SearchUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"search: {figures['pages']} pages indexed into {args.site / OUTPUT} in {figures['seconds']:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,7 +6,12 @@ their libraries and read the build's caches (caches.read_ahead) while it waited 
 rebuild starts where a `civichub build` would be a second later. A build forked that way is
 also isolated: whatever it does to what it was handed dies with it, and the server reads the
 caches again (as that build wrote them) for the next one. A change to the code (plugins/)
-restarts the server, which would otherwise fork builds from the code it started with."""
+restarts the server, which would otherwise fork builds from the code it started with.
+
+A rebuilt site is served at once; its search index follows: Pagefind reads the whole site again
+(seconds at a few thousand pages), in the background (SearchRefresh), and meanwhile the search
+page answers from the previous index. An edit during that run stops it; the next one starts
+after the rebuild."""
 from __future__ import annotations
 
 import functools
@@ -15,6 +20,7 @@ import html
 import http.server
 import os
 import pickle
+import subprocess
 import sys
 import threading
 import time
@@ -22,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from .build import BuildLocked, build, read_settings
+from . import search
+from .build import BuildLocked, build_lock, build_site, read_settings
 from .pipeline import BuildFailed
 from .problems import Problem
 
@@ -52,12 +59,13 @@ class Attempt:
     failure: str = ""
     problems: list[Problem] = field(default_factory=list)
     unchanged: bool = False  # no new site (another build holds output/): what is served stays
+    search_pending: bool = False  # the site's search index is to be made again
 
 
 def attempt(settings_file: Path, output: Path) -> Attempt:
     started = time.perf_counter()
     try:
-        build(settings_file, output)
+        built = build_site(settings_file, output, search_later=True)
     except BuildFailed as exc:
         return Attempt(f"build failed ({exc}); serving an error page until it is fixed", True, str(exc),
                        [p for p in exc.problems if p.is_error])
@@ -66,7 +74,7 @@ def attempt(settings_file: Path, output: Path) -> Attempt:
     except Exception as exc:  # a bug in a template or plugin: keep serving, say what happened
         failure = f"{type(exc).__name__}: {exc}"
         return Attempt(f"build crashed: {failure}", True, failure)
-    return Attempt(f"rebuilt in {time.perf_counter() - started:.2f} s")
+    return Attempt(f"rebuilt in {time.perf_counter() - started:.2f} s", search_pending=built.search_pending)
 
 
 def in_child(function: Callable[..., T], *args) -> T | None:
@@ -95,7 +103,7 @@ def in_child(function: Callable[..., T], *args) -> T | None:
     return pickle.loads(data) if data else None
 
 
-def rebuild(settings_file: Path, output: Path, state: State) -> None:
+def rebuild(settings_file: Path, output: Path, state: State) -> Attempt:
     outcome = in_child(attempt, settings_file, output)
     if outcome is None:  # killed: the site was left as it was
         outcome = Attempt("the build stopped before it finished", unchanged=True)
@@ -104,6 +112,50 @@ def rebuild(settings_file: Path, output: Path, state: State) -> None:
         state.set(outcome.failure, outcome.problems)
     elif not outcome.unchanged:
         state.set()
+    return outcome
+
+
+class SearchRefresh:
+    """search.refresh_index in a thread: the live site's index made again after a rebuild that
+    left it stale. stop() ends a run early (its Pagefind process terminated, nothing swapped in)."""
+
+    def __init__(self, output: Path, language: str):
+        self.output, self.language = output, language
+        self.thread: threading.Thread | None = None
+        self.process: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+
+    def start(self) -> None:
+        self.stop()
+        self.stopping.clear()
+        self.thread = threading.Thread(target=self.run, name="search-refresh", daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        started = time.perf_counter()
+        try:
+            pages = search.refresh_index(self.output, self.language, functools.partial(build_lock, self.output),
+                                         self.started)
+        except (search.SearchUnavailable, BuildLocked) as exc:
+            if not self.stopping.is_set():
+                print(f"civichub serve: the search index was not updated: {exc}", flush=True)
+            return
+        print(f"civichub serve: search index updated in {time.perf_counter() - started:.2f} s "
+              f"({pages} pages)", flush=True)
+
+    def started(self, process: subprocess.Popen) -> None:
+        self.process = process
+        if self.stopping.is_set():  # stopped before Pagefind started
+            process.terminate()
+
+    def stop(self) -> None:
+        if self.thread is None:
+            return
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+        self.thread.join()
+        self.thread = self.process = None
 
 
 def warm_up(settings_file: Path) -> None:
@@ -205,8 +257,10 @@ def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int
     root = settings_file.resolve().parent
     output = Path(output or read_settings(settings_file)["OUTPUT_PATH"]).resolve()
     state = State()
+    refresh = SearchRefresh(output, read_settings(settings_file).get("DEFAULT_LANG", "fr"))
     warm_up(settings_file)
-    rebuild(settings_file, output, state)
+    if rebuild(settings_file, output, state).search_pending:
+        refresh.start()
     warm_up(settings_file)
     output.mkdir(parents=True, exist_ok=True)
     handler = type("BoundHandler", (Handler,), {"state": state})
@@ -215,12 +269,15 @@ def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int
     print(f"civichub serve: http://{bind}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     try:
         for changed in changes(root, settings_file):
+            refresh.stop()
             if code_changed(root, changed):
                 server.server_close()
                 restart()
             print("civichub serve: change seen, rebuilding", flush=True)
-            rebuild(settings_file, output, state)
+            if rebuild(settings_file, output, state).search_pending:
+                refresh.start()
             warm_up(settings_file)
     finally:
+        refresh.stop()
         server.shutdown()
     return 0
