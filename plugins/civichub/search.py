@@ -12,7 +12,7 @@ with a one-line message when it is missing.
 Pagefind cannot update an index: it reads the whole site again, seconds at a few thousand pages.
 `civichub serve` therefore puts a rebuilt site live without waiting for it (the build marks the
 index stale, mark_stale) and makes the index again in the background (refresh_index), into a
-folder beside the site that then takes the index's place.
+folder beside the site whose files then replace the index's.
 """
 from __future__ import annotations
 
@@ -112,10 +112,11 @@ def is_current(site_dir: Path) -> bool:
 
 def refresh_index(site_dir: Path, language: str, lock: Callable[[], AbstractContextManager],
                   started: Callable[[subprocess.Popen], None] = lambda process: None) -> int:
-    """Index the live site_dir into a folder beside it, then put that folder in the place of its
-    index (within lock, which keeps builds out). Readers meanwhile search the previous index. A
-    build that marked the index stale again during the run keeps it marked. Returns the pages
-    indexed; raises SearchUnavailable (also when stopped through started's process)."""
+    """Index the live site_dir into a folder beside it, then move that index into the site's
+    (replace_index, within lock, which keeps builds out). Readers meanwhile search the previous
+    index. Pages written during the run leave the index marked stale; an index a build made
+    during the run is newer and stays. Returns the pages indexed; raises SearchUnavailable (also
+    when stopped through started's process)."""
     site_dir = Path(site_dir).resolve()
     token = stale_token(site_dir)
     target = site_dir.parent / f".{site_dir.name}.search-{os.getpid()}"

@@ -117,7 +117,7 @@ def rebuild(settings_file: Path, output: Path, state: State) -> Attempt:
 
 class SearchRefresh:
     """search.refresh_index in a thread: the live site's index made again after a rebuild that
-    left it stale. stop() ends a run early (its Pagefind process terminated, nothing swapped in)."""
+    left it stale. stop() ends a run early (its Pagefind process terminated, nothing moved in)."""
 
     def __init__(self, output: Path, language: str):
         self.output, self.language = output, language
@@ -136,7 +136,7 @@ class SearchRefresh:
         try:
             pages = search.refresh_index(self.output, self.language, functools.partial(build_lock, self.output),
                                          self.started)
-        except (search.SearchUnavailable, BuildLocked) as exc:
+        except (search.SearchUnavailable, BuildLocked, OSError) as exc:
             if not self.stopping.is_set():
                 print(f"civichub serve: the search index was not updated: {exc}", flush=True)
             return
