@@ -128,3 +128,42 @@ def test_an_interrupt_wakes_the_server_waiting_for_a_change(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         next(serve.changes(tmp_path, settings))  # nothing changes: only the interrupt ends the wait
     assert time.monotonic() - started < 5
+
+
+def events(url: str):
+    """The data lines of a server-sent event stream, as they come (comments skipped)."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.headers["Content-Type"] == "text/event-stream"
+        for raw in response:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("data: "):
+                yield line[len("data: "):]
+
+
+def test_pages_served_reload_after_a_rebuild_and_the_files_stay_as_built(hub):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "civichub.cli", "serve", "--port", str(port)],
+                              cwd=hub.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    try:
+        assert wait_for(lambda: "Loïc Blondiaux" in fetch(f"{base}/personnes/loic-blondiaux/"))
+        for url in ("/personnes/loic-blondiaux/", "/personnes/loic-blondiaux/index.html", "/"):
+            page = fetch(base + url)
+            assert page.count(serve.RELOAD_URL) == 1 and page.index(serve.RELOAD_URL) < page.rindex("</body>")
+        on_disk = (hub.root / "output/personnes/loic-blondiaux/index.html").read_text(encoding="utf-8")
+        assert serve.RELOAD_URL not in on_disk
+        assert serve.RELOAD_URL not in fetch(f"{base}/theme/css/civichub.css")
+        stream = events(base + serve.RELOAD_URL)
+        first = next(stream)
+        hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Professeur]\n")
+        assert next(stream) != first  # the build that ended names another site
+        assert "Professeur" in fetch(f"{base}/personnes/loic-blondiaux/")
+        hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\naffiliations: [nobody]\n")
+        next(stream)  # a failed build too: the page shows its errors
+        error = error_body(f"{base}/personnes/loic-blondiaux/")
+        assert "La construction a échoué" in error and serve.RELOAD_URL in error
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        output, _ = server.communicate(timeout=30)
+    assert "Traceback" not in output

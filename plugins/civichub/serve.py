@@ -8,6 +8,10 @@ also isolated: whatever it does to what it was handed dies with it, and the serv
 caches again (as that build wrote them) for the next one. A change to the code (plugins/)
 restarts the server, which would otherwise fork builds from the code it started with.
 
+Every page it serves reloads itself once the site is rebuilt: the server adds a small script to
+the HTML it sends (never to the files), which listens to an event stream (RELOAD_URL) that
+says when a rebuild ended. Without JavaScript a page is reloaded by hand, as before.
+
 A rebuilt site is served at once; its search index follows: Pagefind reads the whole site again
 (seconds at a few thousand pages), in the background (SearchRefresh), and meanwhile the search
 page answers from the previous index. An edit during that run stops it; the next one starts
@@ -38,17 +42,42 @@ CODE = ("plugins",)  # a change here restarts the server
 T = TypeVar("T")
 
 
+RELOAD_URL = "/__civichub/reload"  # the server's event stream, not a file of the site
+# Reloads the page when the stream names a site other than the one it first named (a build
+# ended, or the server started again); EventSource reconnects by itself after a restart
+RELOAD_SCRIPT = ('<script>/* civichub serve */ (() => { let site; new EventSource("%s").onmessage = '
+                 '(event) => { if (site !== undefined && event.data !== site) location.reload(); '
+                 'site = event.data; }; })();</script>' % RELOAD_URL).encode()
+IDLE_SECONDS = 15  # a comment on the event stream that often: a closed tab ends its thread
+
+
 class State:
-    """What the last build said; read by request threads, written by the watch loop."""
+    """What the last build said; read by request threads, written by the watch loop. site names
+    the site served: it changes after every build that ended (page reloads wait for it)."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.failure: str = ""
         self.problems: list[Problem] = []
+        self.built = threading.Condition()
+        self.started, self.builds = time.time_ns(), 0
 
     def set(self, failure: str = "", problems: list[Problem] | None = None) -> None:
         with self.lock:
             self.failure, self.problems = failure, problems or []
+        with self.built:
+            self.builds += 1
+            self.built.notify_all()
+
+    @property
+    def site(self) -> str:
+        return f"{self.started}-{self.builds}"
+
+    def next_site(self, after: str | None, timeout: float) -> str:
+        """The site served once it is another than after, or after timeout seconds."""
+        with self.built:
+            self.built.wait_for(lambda: self.site != after, timeout)
+            return self.site
 
 
 @dataclass
@@ -197,16 +226,52 @@ def error_page(state: State) -> bytes:
 class Handler(http.server.SimpleHTTPRequestHandler):
     state: State
 
+    def do_GET(self):
+        if self.path.split("?")[0] == RELOAD_URL:
+            self.send_reloads()
+        else:
+            super().do_GET()
+
     def send_head(self):
-        if self.state.failure and (self.path.endswith("/") or self.path.split("?")[0].endswith(".html")):
-            body = error_page(self.state)
-            self.send_response(500)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            return _Body(body)
-        return super().send_head()
+        path = self.path.split("?")[0].split("#")[0]
+        if not (path.endswith("/") or path.endswith(".html")):
+            return super().send_head()  # a folder without its slash is redirected there
+        if self.state.failure:
+            return self.send_page(500, error_page(self.state))
+        file = Path(self.translate_path(path))
+        if path.endswith("/"):
+            file = file / "index.html"
+        try:
+            return self.send_page(200, file.read_bytes())
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return super().send_head()
+
+    def send_page(self, status: int, html: bytes) -> _Body:
+        """The page, with the script that reloads it after the next build before </body>."""
+        end = html.rfind(b"</body>")
+        body = html[:end] + RELOAD_SCRIPT + html[end:] if end >= 0 else html + RELOAD_SCRIPT
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return _Body(body)
+
+    def send_reloads(self) -> None:
+        """The event stream: the site served, then the next one each time a build ends."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        sent = None
+        try:
+            while True:
+                site = self.state.next_site(sent, IDLE_SECONDS)
+                self.wfile.write(f"data: {site}\n\n".encode() if site != sent else b": idle\n\n")
+                self.wfile.flush()
+                sent = site
+        except (BrokenPipeError, ConnectionResetError):
+            return
 
     def log_message(self, format, *args):
         pass
