@@ -36,8 +36,10 @@ from .caches import digest, load_pickle, pickled_by_fields, read_cache, write_pi
 
 log = logging.getLogger("civichub")
 
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
-                             "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+FOLDED = {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}
+# A regular expression, not str.translate, which looks every character of the text up in a
+# table (0.12 s for the 15,000 texts of scale 10, against 0.01 s)
+TO_FOLD = re.compile("[" + "".join(FOLDED) + "]")
 # words, and each punctuation sign as a token of its own; spaces, hyphens and Markdown emphasis
 # separate tokens
 TOKEN = re.compile(r"[^\W_]+|[^\w\s\-‐‑‒–—*#~|]")
@@ -47,10 +49,14 @@ MIN_ACRONYM = 3  # characters of an acronym ('OGP', 'D21')
 
 
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(APOSTROPHES))
+    decomposed = unicodedata.normalize("NFKD", TO_FOLD.sub(folded_sign, text))
     if BEYOND_BMP.search(decomposed):  # (the pattern below lists the marks of the first plane)
         return "".join(c for c in decomposed if not unicodedata.combining(c))
     return combining_marks().sub("", decomposed)  # a C loop, where the line above is a Python one
+
+
+def folded_sign(match: re.Match) -> str:
+    return FOLDED[match.group()]
 
 
 @lru_cache(maxsize=None)
