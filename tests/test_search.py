@@ -2,6 +2,7 @@
 the anchors of roundup links, and the search page."""
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -106,10 +107,42 @@ def test_listing_pages_are_found_by_their_title_not_their_lists(indexed):
         main = lxml.html.fromstring(pages[listing]).find(".//main")
         assert main.find(".//h1").text_content().strip(), listing  # the title stays searchable
         assert len(searchable_links(pages[listing])) <= 4, (listing, searchable_links(pages[listing]))
-    for content in ("personnes/loic-blondiaux/index.html", "acteurs/cap-collectif/index.html", "liens/27/index.html",
-                    "evenements/journee-civic-tech-2019/index.html"):
-        assert "data-pagefind-ignore" not in pages[content], content
-        assert len(searchable_links(pages[content])) > 3, content
+    # a roundup's links are its own text, with an anchor each
+    assert "data-pagefind-ignore" not in pages["liens/27/index.html"]
+    assert len(searchable_links(pages["liens/27/index.html"])) > 3
+
+
+def index_texts(site: Path) -> dict[str, str]:
+    """What the index holds of each page, by URL: the text of Pagefind's fragment files."""
+    found = {}
+    for path in (site / "pagefind" / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment["content"]
+    return found
+
+
+def test_a_page_is_found_by_its_own_text_not_by_the_pages_it_lists(indexed):
+    """A person's sessions, an actor's people and sessions, an event's programme, the links that
+    mention someone: each is a page indexed on its own. Indexed on the pages that list them too,
+    a session's title would find its speakers, their organisations, the event, its programme and
+    its room beside the session (and Pagefind would read a third more text)."""
+    site, _ = indexed
+    texts = {url: " ".join(text.split()) for url, text in index_texts(site).items()}
+    person = texts["/personnes/loic-blondiaux/"]
+    assert person.startswith("LB Loïc Blondiaux") and "Université Paris 1" in person  # name, bio
+    assert "Interventions" not in person and "Dans les revues de liens" not in person
+    page = lxml.html.fromstring((site / "personnes/loic-blondiaux/index.html").read_text(encoding="utf-8"))
+    listed = page.xpath('//section[@aria-labelledby="h-interventions"]//a[contains(@href, "evenements/")]')
+    sessions = [a for a in listed if a.get("href").strip("./").count("/") == 2]
+    assert sessions
+    for link in sessions:  # found on its own page
+        url = "/" + os.path.normpath(os.path.join("personnes/loic-blondiaux", link.get("href"))) + "/"
+        assert " ".join(link.text_content().split()) in texts[url], url
+    actor = texts["/acteurs/cap-collectif/"]
+    assert actor.startswith("Cap Collectif") and "Personnes" not in actor and "Sessions" not in actor
+    event, programme = texts["/evenements/journee-civic-tech-2019/"], texts["/evenements/journee-civic-tech-2019/programme/"]
+    assert "Loïc Blondiaux" not in event and "Loïc Blondiaux" not in programme  # a speaker, in the lists
+    assert "Journée de la civic tech" in event and programme.startswith("Programme")
 
 
 def test_roundup_links_get_anchors(indexed):
