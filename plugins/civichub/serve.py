@@ -43,11 +43,11 @@ T = TypeVar("T")
 
 
 RELOAD_URL = "/__civichub/reload"  # the server's event stream, not a file of the site
-# Reloads the page when the stream names a site other than the one it first named (a build
-# ended, or the server started again); EventSource reconnects by itself after a restart
-RELOAD_SCRIPT = ('<script>/* civichub serve */ (() => { let site; new EventSource("%s").onmessage = '
-                 '(event) => { if (site !== undefined && event.data !== site) location.reload(); '
-                 'site = event.data; }; })();</script>' % RELOAD_URL).encode()
+# Reloads the page when the stream names a site other than the one the page came from (a build
+# ended since, or the server started again: EventSource reconnects by itself after a restart)
+RELOAD_SCRIPT = ('<script>/* civichub serve */ (() => { const site = "%s"; new EventSource("'
+                 + RELOAD_URL + '").onmessage = (event) => { if (event.data !== site) location.reload(); }; '
+                 '})();</script>')
 IDLE_SECONDS = 15  # a comment on the event stream that often: a closed tab ends its thread
 
 
@@ -248,8 +248,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_page(self, status: int, html: bytes) -> _Body:
         """The page, with the script that reloads it after the next build before </body>."""
+        script = (RELOAD_SCRIPT % self.state.site).encode()
         end = html.rfind(b"</body>")
-        body = html[:end] + RELOAD_SCRIPT + html[end:] if end >= 0 else html + RELOAD_SCRIPT
+        body = html[:end] + script + html[end:] if end >= 0 else html + script
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -18,8 +18,7 @@ def test_an_open_page_reloads_itself_after_an_edit(hub, page):
                               start_new_session=True)
     try:
         assert wait_for(lambda: "Loïc Blondiaux" in fetch(url))
-        page.goto(url)
-        page.wait_for_timeout(300)  # the event stream's first message: the site as served
+        page.goto(url)  # (an edit saved before the page listens reloads it all the same)
         with page.expect_event("load", timeout=30_000):
             hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Professeur]\n")
         assert "Professeur" in page.locator("main").inner_text()
