@@ -116,9 +116,21 @@ def test_a_stopped_refresh_changes_nothing(hub):
     site = edited_later(hub)
     before = index_files(site)
     with pytest.raises(search.SearchUnavailable):
-        refresh(site, lambda process: process.send_signal(signal.SIGTERM))
+        refresh(site, search.stop_indexing)
     assert index_files(site) == before and not search.is_current(site)
     assert not list(site.parent.glob(f".{site.name}.search-*"))
+
+
+def test_a_refresh_clears_what_a_killed_one_left_and_nothing_of_a_running_one(hub, tmp_path):
+    site = edited_later(hub)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = site.parent / f".{site.name}.search-{dead.pid}"
+    alive = site.parent / f".{site.name}.search-{os.getppid()}"  # (this test's parent)
+    for folder in (left, alive):
+        (folder / "fragment").mkdir(parents=True)
+    refresh(site)
+    assert not left.exists() and alive.is_dir()
 
 
 def test_serve_puts_the_site_live_then_its_search_index(hub):

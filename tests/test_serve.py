@@ -150,10 +150,14 @@ def test_pages_served_reload_after_a_rebuild_and_the_files_stay_as_built(hub):
         assert wait_for(lambda: "Loïc Blondiaux" in fetch(f"{base}/personnes/loic-blondiaux/"))
         for url in ("/personnes/loic-blondiaux/", "/personnes/loic-blondiaux/index.html", "/"):
             page = fetch(base + url)
-            assert page.count(serve.RELOAD_URL) == 1 and page.index(serve.RELOAD_URL) < page.rindex("</body>")
+            assert page.count("/* civichub serve */") == 1
+            assert page.index(serve.RELOAD_WORKER_URL) < page.rindex("</body>")
         on_disk = (hub.root / "output/personnes/loic-blondiaux/index.html").read_text(encoding="utf-8")
         assert serve.RELOAD_URL not in on_disk
         assert serve.RELOAD_URL not in fetch(f"{base}/theme/css/civichub.css")
+        with urllib.request.urlopen(base + serve.RELOAD_WORKER_URL, timeout=5) as response:
+            assert response.headers["Content-Type"].startswith("text/javascript")
+            assert serve.RELOAD_URL in response.read().decode()  # the tabs' one shared stream
         stream = events(base + serve.RELOAD_URL)
         first = next(stream)
         hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Professeur]\n")

@@ -109,14 +109,14 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
             pages = files.pages()
             whole, pending = finish_site(staging, output, files, settings, fresh, search_later)
             incremental.write_record(record, output, None)  # this site is no longer the old record's
+            if pending:  # before the pages go live: a build stopped after them leaves it so marked
+                search.mark_stale(staging if whole else output)
             if whole:
                 swap_in(staging, output)
             else:
                 kept = ("pagefind",) if settings.get("CIVICHUB_SEARCH", True) else ()
                 commit(staging, output, files, fresh, kept)
                 shutil.rmtree(staging)
-            if pending:
-                search.mark_stale(output)
             incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -176,7 +176,7 @@ def fresh_folders(settings: dict) -> tuple[str, ...]:
 
 def remove_leftovers(output: Path) -> None:
     """Folders left by a build that was killed; safe to remove while we hold the lock."""
-    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*", f".{output.name}.search-*"):
+    for pattern in (f".{output.name}.new-*", f".{output.name}.old-*"):
         for leftover in output.parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
 

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -91,6 +92,14 @@ def make_index(site_dir: Path, language: str, target: Path,
     return files
 
 
+def stop_indexing(process: subprocess.Popen) -> None:
+    """End a Pagefind run that make_index started (it then raises SearchUnavailable)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
 def mark_stale(site_dir: Path) -> None:
     """Note in site_dir's index folder that its pages changed after the index was made."""
     folder = site_dir / OUTPUT
@@ -118,6 +127,7 @@ def refresh_index(site_dir: Path, language: str, lock: Callable[[], AbstractCont
     during the run is newer and stays. Returns the pages indexed; raises SearchUnavailable (also
     when stopped through started's process)."""
     site_dir = Path(site_dir).resolve()
+    remove_leftover_indexes(site_dir)
     token = stale_token(site_dir)
     target = site_dir.parent / f".{site_dir.name}.search-{os.getpid()}"
     try:
@@ -132,6 +142,25 @@ def refresh_index(site_dir: Path, language: str, lock: Callable[[], AbstractCont
     finally:
         shutil.rmtree(target, ignore_errors=True)
     return pages
+
+
+def remove_leftover_indexes(site_dir: Path) -> None:
+    """The folders of refreshes whose process is gone (a server killed during a run); those of a
+    running one are its own (a build does not touch them: it would pull one out from under it)."""
+    for folder in site_dir.parent.glob(f".{site_dir.name}.search-*"):
+        pid = folder.name.rsplit("-", 1)[1]
+        if pid.isdigit() and not running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def replace_index(new: Path, live: Path) -> None:
@@ -227,8 +256,9 @@ def _index(site_dir: Path, language: str, executable: str, target: Path,
     shutil.rmtree(target, ignore_errors=True)  # stale fragments of an earlier index
     command = [executable, "--site", str(site_dir), "--output-path", str(target), "--glob", glob_of(site_dir),
                "--force-language", language, "--silent"]
+    # in a session of its own: stop_indexing ends it whole, a wrapper script and its binary alike
     process = subprocess.Popen(command, cwd=site_dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, errors="replace")
+                               stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
     started(process)
     out, err = process.communicate()
     if process.returncode != 0:

@@ -43,11 +43,24 @@ T = TypeVar("T")
 
 
 RELOAD_URL = "/__civichub/reload"  # the server's event stream, not a file of the site
+RELOAD_WORKER_URL = "/__civichub/reload.js"
 # Reloads the page when the stream names a site other than the one the page came from (a build
-# ended since, or the server started again: EventSource reconnects by itself after a restart)
-RELOAD_SCRIPT = ('<script>/* civichub serve */ (() => { const site = "%s"; new EventSource("'
-                 + RELOAD_URL + '").onmessage = (event) => { if (event.data !== site) location.reload(); }; '
-                 '})();</script>')
+# ended since, or the server started again: EventSource reconnects by itself after a restart).
+# The tabs share one stream through a SharedWorker: a browser opens at most six connections to a
+# host, and a stream per tab would leave a seventh tab waiting.
+RELOAD_SCRIPT = (
+    '<script>/* civichub serve */ (() => { const site = "%s"; '
+    'const seen = (name) => { if (name !== site) location.reload(); }; '
+    'if (window.SharedWorker) { const worker = new SharedWorker("' + RELOAD_WORKER_URL + '"); '
+    'worker.port.onmessage = (event) => seen(event.data); worker.port.start(); } '
+    'else { new EventSource("' + RELOAD_URL + '").onmessage = (event) => seen(event.data); } })();</script>')
+# The worker tells each tab the last site named, and every tab each new one
+RELOAD_WORKER = (
+    '/* civichub serve */ const ports = []; let last; '
+    'new EventSource("' + RELOAD_URL + '").onmessage = (event) => { last = event.data; '
+    'for (const port of ports) port.postMessage(last); }; '
+    'onconnect = (event) => { const port = event.ports[0]; ports.push(port); '
+    'if (last !== undefined) port.postMessage(last); };').encode()
 IDLE_SECONDS = 15  # a comment on the event stream that often: a closed tab ends its thread
 
 
@@ -148,8 +161,8 @@ class SearchRefresh:
     """search.refresh_index in a thread: the live site's index made again after a rebuild that
     left it stale. stop() ends a run early (its Pagefind process terminated, nothing moved in)."""
 
-    def __init__(self, output: Path, language: str):
-        self.output, self.language = output, language
+    def __init__(self, output: Path, settings_file: Path):
+        self.output, self.settings_file = output, settings_file
         self.thread: threading.Thread | None = None
         self.process: subprocess.Popen | None = None
         self.stopping = threading.Event()
@@ -163,7 +176,8 @@ class SearchRefresh:
     def run(self) -> None:
         started = time.perf_counter()
         try:
-            pages = search.refresh_index(self.output, self.language, functools.partial(build_lock, self.output),
+            language = read_settings(self.settings_file).get("DEFAULT_LANG", "fr")  # as the build had it
+            pages = search.refresh_index(self.output, language, functools.partial(build_lock, self.output),
                                          self.started)
         except (search.SearchUnavailable, BuildLocked, OSError) as exc:
             if not self.stopping.is_set():
@@ -175,14 +189,14 @@ class SearchRefresh:
     def started(self, process: subprocess.Popen) -> None:
         self.process = process
         if self.stopping.is_set():  # stopped before Pagefind started
-            process.terminate()
+            search.stop_indexing(process)
 
     def stop(self) -> None:
         if self.thread is None:
             return
         self.stopping.set()
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+            search.stop_indexing(self.process)
         self.thread.join()
         self.thread = self.process = None
 
@@ -234,25 +248,31 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.path.split("?")[0].split("#")[0]
+        if path == RELOAD_WORKER_URL:
+            return self.send_bytes(200, "text/javascript; charset=utf-8", RELOAD_WORKER)
         if not (path.endswith("/") or path.endswith(".html")):
             return super().send_head()  # a folder without its slash is redirected there
+        site = self.state.site  # before the page: a build that ends meanwhile reloads it
         if self.state.failure:
-            return self.send_page(500, error_page(self.state))
+            return self.send_page(500, error_page(self.state), site)
         file = Path(self.translate_path(path))
         if path.endswith("/"):
             file = file / "index.html"
         try:
-            return self.send_page(200, file.read_bytes())
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            html = file.read_bytes()
+        except (OSError, ValueError):  # missing, a folder, unreadable: as the standard handler says
             return super().send_head()
+        return self.send_page(200, html, site)
 
-    def send_page(self, status: int, html: bytes) -> _Body:
+    def send_page(self, status: int, html: bytes, site: str) -> _Body:
         """The page, with the script that reloads it after the next build before </body>."""
-        script = (RELOAD_SCRIPT % self.state.site).encode()
+        script = (RELOAD_SCRIPT % site).encode()
         end = html.rfind(b"</body>")
-        body = html[:end] + script + html[end:] if end >= 0 else html + script
+        return self.send_bytes(status, "text/html", html[:end] + script + html[end:] if end >= 0 else html + script)
+
+    def send_bytes(self, status: int, kind: str, body: bytes) -> _Body:
         self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -323,10 +343,9 @@ def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int
     root = settings_file.resolve().parent
     output = Path(output or read_settings(settings_file)["OUTPUT_PATH"]).resolve()
     state = State()
-    refresh = SearchRefresh(output, read_settings(settings_file).get("DEFAULT_LANG", "fr"))
+    refresh = SearchRefresh(output, settings_file)
     warm_up(settings_file)
-    if rebuild(settings_file, output, state).search_pending:
-        refresh.start()
+    pending = rebuild(settings_file, output, state).search_pending
     warm_up(settings_file)
     output.mkdir(parents=True, exist_ok=True)
     handler = type("BoundHandler", (Handler,), {"state": state})
@@ -334,6 +353,8 @@ def serve(settings_file: Path, output: Path | None, bind: str, port: int) -> int
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"civichub serve: http://{bind}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     try:
+        if pending:
+            refresh.start()
         for changed in changes(root, settings_file):
             refresh.stop()
             if code_changed(root, changed):
