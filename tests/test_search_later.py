@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import signal
 import subprocess
 import sys
 from functools import partial
@@ -18,7 +17,7 @@ from civichub import search
 from civichub.build import build, build_lock, build_site
 from civichub.incremental import folder_identity
 
-from test_serve import fetch, free_port, wait_for
+from test_serve import fetch, served, wait_for
 
 pytest.importorskip("pagefind", reason='pip install "pagefind[extended]"')
 
@@ -134,22 +133,15 @@ def test_a_refresh_clears_what_a_killed_one_left_and_nothing_of_a_running_one(hu
 
 
 def test_serve_puts_the_site_live_then_its_search_index(hub):
-    port = free_port()
     hub.build()
-    server = subprocess.Popen([sys.executable, "-m", "civichub.cli", "serve", "--port", str(port)],
-                              cwd=hub.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
     site = hub.root / "output"
-    try:
-        assert wait_for(lambda: "Loïc Blondiaux" in fetch(f"http://127.0.0.1:{port}/personnes/loic-blondiaux/"))
+    with served(hub) as server:
+        assert wait_for(lambda: "Loïc Blondiaux" in fetch(f"{server.base}/personnes/loic-blondiaux/"))
         hub.write(PERSON, EDITED)
         assert wait_for(lambda: "Professeur émérite" in fragments(site)["/personnes/loic-blondiaux/"], 60)
         assert wait_for(lambda: search.is_current(site))
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    lines = [line for line in output.splitlines() if line.startswith("civichub serve: ")]
+    lines = [line for line in server.output.splitlines() if line.startswith("civichub serve: ")]
     rebuilt = next(i for i, line in enumerate(lines) if line.startswith("civichub serve: change seen"))
     assert lines[rebuilt + 1].startswith("civichub serve: rebuilt in")
     assert lines[rebuilt + 2].startswith("civichub serve: search index updated in")
-    assert "Traceback" not in output
+    assert "Traceback" not in server.output

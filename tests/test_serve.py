@@ -10,7 +10,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from watchfiles import Change
@@ -56,13 +59,30 @@ def wait_for(predicate, seconds: float = 30) -> bool:
     return False
 
 
-def test_serve_rebuilds_on_change_and_keeps_serving_after_an_error(hub):
+@dataclass
+class Served:
+    base: str  # http://127.0.0.1:PORT
+    output: str = ""  # what the server printed, once stopped
+
+
+@contextmanager
+def served(hub) -> Iterator[Served]:
+    """`civichub serve` in hub.root on a free port, stopped by an interrupt at the end."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "civichub.cli", "serve", "--port", str(port)],
-                              cwd=hub.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", "civichub.cli", "serve", "--port", str(port)],
+                               cwd=hub.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    server = Served(f"http://127.0.0.1:{port}")
     try:
+        yield server
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        server.output, _ = process.communicate(timeout=30)
+
+
+def test_serve_rebuilds_on_change_and_keeps_serving_after_an_error(hub):
+    with served(hub) as server:
+        base = server.base
         assert wait_for(lambda: "Loïc Blondiaux" in fetch(f"{base}/personnes/loic-blondiaux/"))
         hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Professeur]\n")
         assert wait_for(lambda: "Professeur" in fetch(f"{base}/personnes/loic-blondiaux/"))
@@ -73,12 +93,9 @@ def test_serve_rebuilds_on_change_and_keeps_serving_after_an_error(hub):
         assert "Professeur" in (hub.root / "output/personnes/loic-blondiaux/index.html").read_text()
         hub.write("people/loic-blondiaux.yaml", "name: Loïc Blondiaux\ntitles: [Maître de conférences]\n")
         assert wait_for(lambda: "Maître de conférences" in fetch(f"{base}/personnes/loic-blondiaux/"))
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=20)
-    assert "unknown actor 'nobody'" in output
-    assert "civichub serve: rebuilt in" in output
-    assert "Traceback" not in output
+    assert "unknown actor 'nobody'" in server.output
+    assert "civichub serve: rebuilt in" in server.output
+    assert "Traceback" not in server.output
 
 
 def test_a_build_runs_in_a_child_whose_result_comes_back():
@@ -141,12 +158,8 @@ def events(url: str):
 
 
 def test_pages_served_reload_after_a_rebuild_and_the_files_stay_as_built(hub):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "civichub.cli", "serve", "--port", str(port)],
-                              cwd=hub.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
-    try:
+    with served(hub) as server:
+        base = server.base
         assert wait_for(lambda: "Loïc Blondiaux" in fetch(f"{base}/personnes/loic-blondiaux/"))
         for url in ("/personnes/loic-blondiaux/", "/personnes/loic-blondiaux/index.html", "/"):
             page = fetch(base + url)
@@ -167,7 +180,4 @@ def test_pages_served_reload_after_a_rebuild_and_the_files_stay_as_built(hub):
         next(stream)  # a failed build too: the page shows its errors
         error = error_body(f"{base}/personnes/loic-blondiaux/")
         assert "La construction a échoué" in error and serve.RELOAD_URL in error
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    assert "Traceback" not in output
+    assert "Traceback" not in server.output

@@ -69,18 +69,16 @@ class State:
     the site served: it changes after every build that ended (page reloads wait for it)."""
 
     def __init__(self):
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()  # notified when a build ended
         self.failure: str = ""
         self.problems: list[Problem] = []
-        self.built = threading.Condition()
         self.started, self.builds = time.time_ns(), 0
 
     def set(self, failure: str = "", problems: list[Problem] | None = None) -> None:
         with self.lock:
             self.failure, self.problems = failure, problems or []
-        with self.built:
             self.builds += 1
-            self.built.notify_all()
+            self.lock.notify_all()
 
     @property
     def site(self) -> str:
@@ -88,8 +86,8 @@ class State:
 
     def next_site(self, after: str | None, timeout: float) -> str:
         """The site served once it is another than after, or after timeout seconds."""
-        with self.built:
-            self.built.wait_for(lambda: self.site != after, timeout)
+        with self.lock:
+            self.lock.wait_for(lambda: self.site != after, timeout)
             return self.site
 
 
