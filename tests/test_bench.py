@@ -157,7 +157,7 @@ def test_bench_prints_one_table(tmp_path, capsys):
     assert re.search(r"^civichub/Pelican cold: \d+\.\d+x \(pages/s\)$", out, re.MULTILINE)
     assert re.search(r"^civichub/Hugo cold: skipped", out, re.MULTILINE)
     assert re.search(r"^search indexing \(pagefind\): skipped", out, re.MULTILINE)
-    assert len(re.findall(r"^  (PASS|FAIL|SKIP)  ", out, re.MULTILINE)) == 13
+    assert len(re.findall(r"^  (PASS|FAIL|SKIP)  ", out, re.MULTILINE)) == 14
     data = json.loads(figures.read_text())
     assert [step["step"] for step in data["steps"]] == [row["step"] for row in rows]
     assert data["hub"]["events"] >= 1 and "civichub/Pelican cold" in data["ratios"]
@@ -175,8 +175,14 @@ def test_bench_with_search_times_the_index_and_the_server_s_index_after_each_edi
         assert float(indexed["seconds"]) > float(served["seconds"])  # the index follows the pages
         assert int(indexed["changed"]) > 0 and indexed["pages"] == served["pages"]
     assert int(rows["serve edit person"]["pages"]) == int(rows["civichub cold"]["pages"]) + 1  # /recherche/
-    assert re.search(r"^search indexing \(pagefind\): \d+\.\d+ s for \d+ pages, peak RSS \d+ MB$", out, re.MULTILINE)
+    assert re.search(r"^search indexing \(pagefind\): \d+\.\d+ s for \d+ pages, peak RSS \d+ MB \(a first index",
+                     out, re.MULTILINE)
+    again = re.search(r"^search indexing again \(pagefind\), one page changed: \d+\.\d+ s, (\d+) of (\d+) index files "
+                      r"rewritten", out, re.MULTILINE)
+    assert 0 < int(again[1]) < int(again[2])  # the changed page's fragment, the words' indexes, the entry
     assert re.search(r"^  (PASS|FAIL)  search indexing \(s\) < 5 s: \d+\.\d+ s$", out, re.MULTILINE)
+    assert re.search(r"^  (PASS|FAIL)  search indexing again, one page changed \(s\) < 5 s: \d+\.\d+ s$", out,
+                     re.MULTILINE)
 
 
 def test_bench_refuses_a_folder_in_use(tmp_path, capsys):

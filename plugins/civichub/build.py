@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import incremental, search
+from .caches import cache_path
 from .output import OutputFiles, commit, fill, previous_files_listed, relink_unchanged
 from .pipeline import BuildFailed
 
@@ -155,7 +156,8 @@ def finish_site(staging: Path, output: Path, files: OutputFiles, settings: dict,
         pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
     if index:
         try:
-            search.index_site(staging, settings.get("DEFAULT_LANG", "fr"))
+            search.index_site(staging, settings.get("DEFAULT_LANG", "fr"), cache_path(settings, "pagefind"),
+                              output / search.OUTPUT if files.base else None)
         except search.SearchUnavailable as exc:
             raise BuildFailed([], str(exc)) from exc
     elif later:

@@ -29,6 +29,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Callable
 
+from . import searchcache
+
 OUTPUT = "pagefind"  # folder of the index, inside the site
 # Top-level files and folders not worth a result: the error page, the search page itself.
 SKIPPED = frozenset({"404.html", "recherche", OUTPUT})
@@ -38,7 +40,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # In the index folder: the pages changed after the index was made. A token, new each time.
 STALE = ".stale"
-ENTRY = "pagefind-entry.json"  # names the index's other files
+ENTRY = searchcache.ENTRY  # names the index's other files
 BODY = "data-pagefind-body"
 LINK_PAGE = 'data-pagefind-filter="type:link"'
 BODY_BYTES, LINK_PAGE_BYTES = BODY.encode(), LINK_PAGE.encode()
@@ -50,16 +52,20 @@ class SearchUnavailable(Exception):
     """Pagefind is missing or failed: the message is one line, for the build's report."""
 
 
-def index_site(site_dir: Path, language: str = "fr") -> dict:
-    """Index every HTML page of site_dir into site_dir/pagefind/. Returns the figures:
-    {'pages': pages indexed (with data-pagefind-body), 'files': HTML files read, 'anchors': link
-    anchors added, 'language': the index language, 'bytes': size of pagefind/, 'seconds': time taken}. Raises SearchUnavailable."""
+def index_site(site_dir: Path, language: str = "fr", cache: Path | None = None,
+               previous: Path | None = None) -> dict:
+    """Index every HTML page of site_dir into site_dir/pagefind/, through cache when given (see
+    searchcache.py; previous: the live site's index, whose unchanged files are linked). Returns
+    the figures: {'pages': pages indexed (with data-pagefind-body), 'files': HTML files read,
+    'anchors': link anchors added, 'language': the index language, 'bytes': size of pagefind/,
+    'seconds': time taken}. Raises SearchUnavailable."""
     pagefind_executable()  # before any page is touched
     site_dir = Path(site_dir).resolve()
     started = time.perf_counter()
     pages, anchors = prepare(site_dir)
-    files = make_index(site_dir, language, site_dir / OUTPUT)
-    size = sum(f.stat().st_size for f in (site_dir / OUTPUT).rglob("*") if f.is_file())
+    files = make_index(site_dir, language, site_dir / OUTPUT, cache=cache, previous=previous)
+    size = sum(os.stat(os.path.join(folder, name)).st_size
+               for folder, _, names in os.walk(site_dir / OUTPUT) for name in names)
     return {"pages": pages, "files": files, "anchors": anchors, "language": language, "bytes": size,
             "seconds": round(time.perf_counter() - started, 2)}
 
@@ -78,18 +84,43 @@ def pagefind_executable() -> str:
 
 
 def make_index(site_dir: Path, language: str, target: Path,
-               started: Callable[[subprocess.Popen], None] = lambda process: None) -> int:
-    """Pagefind's index of site_dir, written into target; returns the pages indexed. started is
-    handed the Pagefind process (to stop it early: the index is then not made)."""
+               started: Callable[[subprocess.Popen], None] = lambda process: None,
+               cache: Path | None = None, previous: Path | None = None) -> int:
+    """Pagefind's index of site_dir, written into target (made anew); returns the pages indexed.
+    Through cache, the search index's cache, when given and not held by another process
+    (searchcache.py): the files previous, the live site's index, has with the same bytes are
+    linked from it. started is handed the Pagefind process (to stop it early: the index is then
+    not made)."""
     executable = pagefind_executable()
+    shutil.rmtree(target, ignore_errors=True)  # stale files of an earlier index
+
+    def run(folder: Path) -> int:
+        return _index(site_dir, language, executable, folder, started)
     try:
-        files = _index(site_dir, language, executable, target, started)
+        with searchcache.claimed(cache.resolve() if cache else None) as own:  # (Pagefind runs in site_dir)
+            pages = through_cache(cache.resolve(), executable, run, target, previous) if own else None
+        if pages is None:  # the whole index, straight into target
+            pages = run(target)
+            for name in UNUSED:
+                (target / name).unlink(missing_ok=True)
     except (OSError, RuntimeError, ValueError, KeyError) as exc:
         detail = str(exc) or type(exc).__name__
         raise SearchUnavailable(f"search: pagefind could not index {site_dir}: {detail}") from exc
     if not (target / "pagefind.js").is_file():
         raise SearchUnavailable(f"search: pagefind wrote no index into {target}")
-    return files
+    return pages
+
+
+def through_cache(cache: Path, executable: str, run: Callable[[Path], int], target: Path,
+                  previous: Path | None) -> int | None:
+    """The index made in the cache, then put into target; the pages indexed, or None when the
+    cache cannot read this Pagefind's index."""
+    try:
+        pages, files = searchcache.index_into(cache, searchcache.maker_of(executable), run)
+    except searchcache.UnknownIndex:
+        return None
+    searchcache.put_index(cache, files - set(UNUSED), target, previous)
+    return pages
 
 
 def stop_indexing(process: subprocess.Popen) -> None:
@@ -120,18 +151,19 @@ def is_current(site_dir: Path) -> bool:
 
 
 def refresh_index(site_dir: Path, language: str, lock: Callable[[], AbstractContextManager],
-                  started: Callable[[subprocess.Popen], None] = lambda process: None) -> int:
-    """Index the live site_dir into a folder beside it, then move that index into the site's
-    (replace_index, within lock, which keeps builds out). Readers meanwhile search the previous
-    index. Pages written during the run leave the index marked stale; an index a build made
-    during the run is newer and stays. Returns the pages indexed; raises SearchUnavailable (also
-    when stopped through started's process)."""
+                  started: Callable[[subprocess.Popen], None] = lambda process: None,
+                  cache: Path | None = None) -> int:
+    """Index the live site_dir into a folder beside it (through cache, the search index's cache),
+    then move that index into the site's (replace_index, within lock, which keeps builds out).
+    Readers meanwhile search the previous index. Pages written during the run leave the index
+    marked stale; an index a build made during the run is newer and stays. Returns the pages
+    indexed; raises SearchUnavailable (also when stopped through started's process)."""
     site_dir = Path(site_dir).resolve()
     remove_leftover_indexes(site_dir)
     token = stale_token(site_dir)
     target = site_dir.parent / f".{site_dir.name}.search-{os.getpid()}"
     try:
-        pages = make_index(site_dir, language, target, started)
+        pages = make_index(site_dir, language, target, started, cache, site_dir / OUTPUT)
         with lock():
             now = stale_token(site_dir)
             if now is None and token is not None:  # a build indexed the site meanwhile: newer
@@ -165,15 +197,17 @@ def running(pid: int) -> bool:
 
 def replace_index(new: Path, live: Path) -> None:
     """Make the index folder live the same as new, file by file. A file with the same bytes stays
-    as it is (nothing for a CDN to sync). The other files are moved in, pagefind-entry.json last:
-    it names the meta file, and every other file is named after a hash of its bytes, so a reader
-    never loads a half-replaced index. Then the files new does not have are deleted. The site
+    as it is (nothing for a CDN to sync; new may hold a link to it). The other files are moved
+    in, pagefind-entry.json last: it names the meta file, and every other file is named after a
+    hash of its bytes, so a reader never loads a half-replaced index. Then the files new does not have are deleted. The site
     folder itself is left alone: the next build's record still describes it
     (incremental.folder_identity)."""
     from .output import all_files, drop_identical, place, remove_empty_parents  # not for index_site
     fresh = set(all_files(new))
     previous = set(all_files(live)) if live.is_dir() else set()
-    moved = fresh - drop_identical(new, live, fresh & previous)
+    both = fresh & previous
+    linked = {relative for relative in both if os.path.samefile(new / relative, live / relative)}
+    moved = fresh - linked - drop_identical(new, live, both - linked)
     entry = {ENTRY} & moved
     place(new, live, moved - entry, os.replace)
     place(new, live, entry, os.replace)
@@ -249,11 +283,10 @@ def anchor_links(html: str) -> tuple[str, int]:
 
 def _index(site_dir: Path, language: str, executable: str, target: Path,
            started: Callable[[subprocess.Popen], None]) -> int:
-    """Run Pagefind's command line on site_dir; returns the pages it indexed. The command, not
-    the Python service: the service answers "written" before its files are complete and is then
-    terminated, which now and then leaves one of them empty (pagefind-entry.json, seen in CI); a process
-    that has exited has written everything."""
-    shutil.rmtree(target, ignore_errors=True)  # stale fragments of an earlier index
+    """Run Pagefind's command line on site_dir, writing into target; returns the pages it indexed.
+    The command, not the Python service: the service answers "written" before its files are
+    complete and is then terminated, which now and then leaves one of them empty
+    (pagefind-entry.json, seen in CI); a process that has exited has written everything."""
     command = [executable, "--site", str(site_dir), "--output-path", str(target), "--glob", glob_of(site_dir),
                "--force-language", language, "--silent"]
     # in a session of its own: stop_indexing ends it whole, a wrapper script and its binary alike
@@ -264,8 +297,6 @@ def _index(site_dir: Path, language: str, executable: str, target: Path,
     if process.returncode != 0:
         lines = [line.strip() for line in (err or out).splitlines() if line.strip()]
         raise RuntimeError(lines[-1] if lines else f"exit status {process.returncode}")
-    for name in UNUSED:
-        (target / name).unlink(missing_ok=True)
     entry = json.loads((target / ENTRY).read_text(encoding="utf-8"))
     return sum(index["page_count"] for index in entry["languages"].values())
 
@@ -275,9 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m civichub.search", description=main.__doc__.split(":")[1])
     parser.add_argument("site", type=Path, help="the built site's folder")
     parser.add_argument("--language", default="fr", help="the index language (default fr)")
+    parser.add_argument("--cache", type=Path, help="the search index's cache, as a build has it "
+                        "(CIVICHUB_CACHE_PATH/pagefind); without it, the index is made whole")
     args = parser.parse_args(argv)
     try:
-        figures = index_site(args.site, args.language)
+        figures = index_site(args.site, args.language, args.cache)
     except SearchUnavailable as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from . import search
+from .caches import cache_path
 from .build import BuildLocked, build_lock, build_site, read_settings
 from .pipeline import BuildFailed
 from .problems import Problem
@@ -174,9 +175,10 @@ class SearchRefresh:
     def run(self) -> None:
         started = time.perf_counter()
         try:
-            language = read_settings(self.settings_file).get("DEFAULT_LANG", "fr")  # as the build had it
-            pages = search.refresh_index(self.output, language, functools.partial(build_lock, self.output),
-                                         self.started)
+            settings = read_settings(self.settings_file)  # as the build had them
+            pages = search.refresh_index(self.output, settings.get("DEFAULT_LANG", "fr"),
+                                         functools.partial(build_lock, self.output), self.started,
+                                         cache_path(settings, "pagefind"))
         except (search.SearchUnavailable, BuildLocked, OSError) as exc:
             if not self.stopping.is_set():
                 print(f"civichub serve: the search index was not updated: {exc}", flush=True)
@@ -208,7 +210,7 @@ def warm_up(settings_file: Path) -> None:
     from pelican import Pelican  # noqa: F401
     from . import generator  # noqa: F401
     from . import incremental, loadcache, markup, mentions, postcache
-    from .caches import cache_path, load_pickle, read_ahead
+    from .caches import load_pickle, read_ahead
     gc.unfreeze()
     markup.converter()
     mentions.combining_marks()

@@ -1,0 +1,99 @@
+"""The search index's cache (civichub.searchcache): Pagefind writes every index into the same
+folder, where it does not write again the hashed files it finds; the site's index links them."""
+from __future__ import annotations
+
+import fcntl
+import gzip
+import shutil
+from pathlib import Path
+
+import pytest
+
+from civichub import search, searchcache
+from civichub.build import build
+
+from test_search_later import EDITED, PERSON, fragments, index_files
+
+pytest.importorskip("pagefind", reason='pip install "pagefind[extended]"')
+
+
+@pytest.fixture
+def site(sample_site, tmp_path) -> Path:
+    """A copy of the built sample site, to index."""
+    copy = tmp_path / "site"
+    shutil.copytree(sample_site, copy)
+    return copy
+
+
+def readable(site: Path) -> bool:
+    """Whether every fragment of the site's index decompresses to one page's record."""
+    pages = fragments(site)  # (raises on a half-written fragment)
+    return len(pages) == len(list((site / "pagefind" / "fragment").iterdir()))
+
+
+def first_fragment(cache: Path) -> Path:
+    return min((cache / "fragment").iterdir())
+
+
+def test_a_rebuild_indexes_through_the_cache_and_keeps_the_unchanged_files(hub):
+    site = hub.build()
+    cache = hub.root / ".cache" / "pagefind"
+    before = index_files(site)
+    # the hashed files of the site's index are the cache's (links), the others are copies
+    for name, inode in before.items():
+        assert ((cache / name).stat().st_ino == inode) == searchcache.hashed(name), name
+    hub.write(PERSON, EDITED)
+    build(hub.root / "pelicanconf.py", site)
+    assert "Professeur émérite" in fragments(site)["/personnes/loic-blondiaux/"]
+    after = index_files(site)
+    kept = {name for name in before.keys() & after.keys() if before[name] == after[name]}
+    assert any(name.startswith("fragment/") for name in kept) and len(kept) > len(after) // 2
+    # the cache holds this index and nothing more: the edited page's old fragment is gone
+    assert set(searchcache.files_in(cache)) - set(search.UNUSED) == set(after)
+    assert readable(site)
+
+
+def test_a_file_a_stopped_run_left_half_written_is_written_again(site, tmp_path):
+    cache = tmp_path / "cache"
+    search.index_site(site, "fr", cache)
+    # a run stopped as Pagefind wrote a fragment: the mark, then that file cut short
+    (cache / searchcache.MARK).write_bytes(b"")
+    first_fragment(cache).write_bytes(b"")
+    search.index_site(site, "fr", cache)
+    assert readable(site) and not (cache / searchcache.MARK).exists()
+
+
+def test_a_cache_another_pagefind_made_is_started_afresh(site, tmp_path):
+    cache = tmp_path / "cache"
+    search.index_site(site, "fr", cache)
+    first_fragment(cache).write_bytes(gzip.compress(b"pagefind_dcd{}"))  # what another version wrote
+    (cache / searchcache.MAKER).write_text("another pagefind\n", encoding="utf-8")
+    search.index_site(site, "fr", cache)
+    assert readable(site)
+
+
+def test_a_cache_another_process_holds_is_left_alone(site, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with open(tmp_path / "cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a build beside a server
+        stats = search.index_site(site, "fr", cache)
+    assert stats["files"] == len(fragments(site)) and readable(site)
+    assert not list(cache.iterdir())
+
+
+def test_an_index_the_cache_cannot_read_is_made_whole(site, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(searchcache, "SIGNATURE", b"another layout")
+    for _ in range(2):  # the second run no longer tries the cache
+        search.index_site(site, "fr", cache)
+        assert readable(site)
+        assert [path.name for path in cache.iterdir()] == [searchcache.MAKER]
+    assert (cache / searchcache.MAKER).read_text(encoding="utf-8").endswith("unreadable\n")
+
+
+def test_cbor_text_strings():
+    # [ "ab", 256, {"k": "x" * 30}, 1.5 (a half float), b"\x00" ]
+    data = (b"\x85" + b"\x62ab" + b"\x19\x01\x00" + b"\xa1\x61k\x78\x1e" + b"x" * 30 + b"\xf9\x3e\x00"
+            + b"\x41\x00")
+    assert searchcache.text_strings(data) == {b"ab", b"k", b"x" * 30}
