@@ -117,6 +117,14 @@ def sample_site(tmp_path_factory) -> Path:
     return build(ROOT / "pelicanconf.py", output)
 
 
+@pytest.fixture
+def site(sample_site, tmp_path) -> Path:
+    """A copy of the built sample site, to change."""
+    copy = tmp_path / "site"
+    shutil.copytree(sample_site, copy)
+    return copy
+
+
 def copy_of_sample(root: Path) -> Path:
     """The sample hub's content, theme and settings (search off) in root, to edit and build."""
     for name in ("content", "theme"):

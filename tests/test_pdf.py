@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 import zlib
 from pathlib import Path
@@ -24,13 +23,6 @@ A4 = (595.28, 841.89)  # points
 def hub_and_urls():
     settings = read_settings(ROOT / "pelicanconf.py")
     return build_hub(load_and_check(ROOT / "content", settings), settings), Urls.from_settings(settings)
-
-
-@pytest.fixture
-def site(sample_site, tmp_path) -> Path:
-    copy = tmp_path / "site"
-    shutil.copytree(sample_site, copy)
-    return copy
 
 
 def pdf_objects(data: bytes) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import gzip
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,6 @@ from civichub.build import build
 from test_search_later import EDITED, PERSON, fragments, index_files
 
 pytest.importorskip("pagefind", reason='pip install "pagefind[extended]"')
-
-
-@pytest.fixture
-def site(sample_site, tmp_path) -> Path:
-    """A copy of the built sample site, to index."""
-    copy = tmp_path / "site"
-    shutil.copytree(sample_site, copy)
-    return copy
 
 
 def readable(site: Path) -> bool:
