@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import gzip
+import json
+import os
+import zlib
 from pathlib import Path
 
 import pytest
@@ -47,9 +50,14 @@ def test_a_rebuild_indexes_through_the_cache_and_keeps_the_unchanged_files(hub):
 def test_a_file_a_stopped_run_left_half_written_is_written_again(site, tmp_path):
     cache = tmp_path / "cache"
     search.index_site(site, "fr", cache)
-    # a run stopped as Pagefind wrote a fragment: the mark, then that file cut short
+    # a run stopped as Pagefind wrote a fragment the previous index did not have: the mark, that
+    # file cut short; Pagefind, finding it, would not write it again
+    fragment = first_fragment(cache)
+    listed = (cache / searchcache.MANIFEST).read_text(encoding="utf-8").splitlines()
+    (cache / searchcache.MANIFEST).write_text("".join(f"{name}\n" for name in listed
+                                                      if name != f"fragment/{fragment.name}"))
     (cache / searchcache.MARK).write_bytes(b"")
-    first_fragment(cache).write_bytes(b"")
+    fragment.write_bytes(b"")
     search.index_site(site, "fr", cache)
     assert readable(site) and not (cache / searchcache.MARK).exists()
 
@@ -58,9 +66,18 @@ def test_a_cache_another_pagefind_made_is_started_afresh(site, tmp_path):
     cache = tmp_path / "cache"
     search.index_site(site, "fr", cache)
     first_fragment(cache).write_bytes(gzip.compress(b"pagefind_dcd{}"))  # what another version wrote
-    (cache / searchcache.MAKER).write_text("another pagefind\n", encoding="utf-8")
+    (cache / searchcache.STAMP).write_text(json.dumps({"executable": "another pagefind"}), encoding="utf-8")
     search.index_site(site, "fr", cache)
     assert readable(site)
+
+
+def test_the_files_of_another_language_s_index_go(site, tmp_path):
+    cache = tmp_path / "cache"
+    search.index_site(site, "fr", cache)
+    assert (site / "pagefind" / "wasm.fr.pagefind").is_file()
+    search.index_site(site, "en", cache)
+    assert (site / "pagefind" / "wasm.en.pagefind").is_file()
+    assert not (site / "pagefind" / "wasm.fr.pagefind").exists() and not (cache / "wasm.fr.pagefind").exists()
 
 
 def test_a_cache_another_process_holds_is_left_alone(site, tmp_path):
@@ -73,14 +90,37 @@ def test_a_cache_another_process_holds_is_left_alone(site, tmp_path):
     assert not list(cache.iterdir())
 
 
-def test_an_index_the_cache_cannot_read_is_made_whole(site, tmp_path, monkeypatch):
-    cache = tmp_path / "cache"
-    monkeypatch.setattr(searchcache, "SIGNATURE", b"another layout")
-    for _ in range(2):  # the second run no longer tries the cache
-        search.index_site(site, "fr", cache)
+def test_pagefind_holds_the_cache_s_lock_and_ends_with_an_interrupted_build(site, tmp_path):
+    cache, held, processes = tmp_path / "cache", [], []
+    lock = str(tmp_path / "cache.lock")
+
+    def interrupted(process):
+        processes.append(process)
+        folder = f"/proc/{process.pid}/fd"
+        held.append(any(os.readlink(f"{folder}/{fd}") == lock for fd in os.listdir(folder)))
+        raise KeyboardInterrupt  # Ctrl-C as Pagefind runs
+    with pytest.raises(KeyboardInterrupt):
+        search.make_index(site, "fr", site / "pagefind", interrupted, cache)
+    assert held == [True]  # a Pagefind outliving its build would keep the cache locked till it ends
+    assert processes[0].poll() is not None  # but it does not outlive it
+    search.index_site(site, "fr", cache)  # the next run forgets what it wrote
+    assert readable(site)
+
+
+@pytest.mark.parametrize("damage", [EOFError("truncated"), zlib.error("invalid"), ValueError("layout")])
+def test_an_index_the_cache_cannot_read_is_made_whole(site, tmp_path, monkeypatch, damage):
+    cache, runs = tmp_path / "cache", []
+
+    def unreadable(path):
+        raise damage
+    monkeypatch.setattr(searchcache, "unpacked", unreadable)
+    for _ in range(3):
+        search.make_index(site, "fr", site / "pagefind", runs.append, cache)
         assert readable(site)
-        assert [path.name for path in cache.iterdir()] == [searchcache.MAKER]
-    assert (cache / searchcache.MAKER).read_text(encoding="utf-8").endswith("unreadable\n")
+        assert [path.name for path in cache.iterdir()] == [searchcache.STAMP]
+    # twice through the cache, then the whole index each time; after two failures the cache is left
+    assert len(runs) == 2 + 2 + 1
+    assert json.loads((cache / searchcache.STAMP).read_text(encoding="utf-8"))["failures"] == searchcache.FAILURES
 
 
 def test_cbor_text_strings():

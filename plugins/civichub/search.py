@@ -17,6 +17,7 @@ folder beside the site whose files then replace the index's.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -93,14 +94,13 @@ def make_index(site_dir: Path, language: str, target: Path,
     not made)."""
     executable = pagefind_executable()
     shutil.rmtree(target, ignore_errors=True)  # stale files of an earlier index
-
-    def run(folder: Path) -> int:
-        return _index(site_dir, language, executable, folder, started)
+    cache = cache.resolve() if cache else None  # (Pagefind runs in site_dir)
     try:
-        with searchcache.claimed(cache.resolve() if cache else None) as own:  # (Pagefind runs in site_dir)
-            pages = through_cache(cache.resolve(), executable, run, target, previous) if own else None
+        with searchcache.claimed(cache) as lock:  # which Pagefind holds too (fds)
+            run = functools.partial(_index, site_dir, language, executable, started=started, fds=(lock,))
+            pages = through_cache(cache, executable, run, target, previous) if lock is not None else None
         if pages is None:  # the whole index, straight into target
-            pages = run(target)
+            pages = _index(site_dir, language, executable, target, started)
             for name in UNUSED:
                 (target / name).unlink(missing_ok=True)
     except (OSError, RuntimeError, ValueError, KeyError) as exc:
@@ -282,18 +282,25 @@ def anchor_links(html: str) -> tuple[str, int]:
 
 
 def _index(site_dir: Path, language: str, executable: str, target: Path,
-           started: Callable[[subprocess.Popen], None]) -> int:
+           started: Callable[[subprocess.Popen], None], fds: tuple[int, ...] = ()) -> int:
     """Run Pagefind's command line on site_dir, writing into target; returns the pages it indexed.
-    The command, not the Python service: the service answers "written" before its files are
-    complete and is then terminated, which now and then leaves one of them empty
-    (pagefind-entry.json, seen in CI); a process that has exited has written everything."""
+    fds: open files Pagefind inherits (a lock). The command, not the Python service: the service
+    answers "written" before its files are complete and is then terminated, which now and then
+    leaves one of them empty (pagefind-entry.json, seen in CI); a process that has exited has
+    written everything."""
     command = [executable, "--site", str(site_dir), "--output-path", str(target), "--glob", glob_of(site_dir),
                "--force-language", language, "--silent"]
     # in a session of its own: stop_indexing ends it whole, a wrapper script and its binary alike
     process = subprocess.Popen(command, cwd=site_dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
-    started(process)
-    out, err = process.communicate()
+                               stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True,
+                               pass_fds=fds)
+    try:
+        started(process)
+        out, err = process.communicate()
+    except BaseException:  # Ctrl-C: its own session spares Pagefind the signal, not its end
+        stop_indexing(process)
+        process.wait()
+        raise
     if process.returncode != 0:
         lines = [line.strip() for line in (err or out).splitlines() if line.strip()]
         raise RuntimeError(lines[-1] if lines else f"exit status {process.returncode}")

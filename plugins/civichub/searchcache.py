@@ -9,10 +9,18 @@ threads create 9,200 files in one folder (most of the kernel's time: 0.5 s again
 
 Pagefind never writes into a hashed file it finds, so the site's index links those files from the
 cache rather than copying them (put_index); the other files (pagefind.js, the entry, the wasm),
-which Pagefind writes again each time, are copied. After each run the cache keeps only the files of
-the index just made, those its meta files name (index_files). A run stopped halfway may leave a
-hashed file half-written, which the next run would keep: the cache is marked while Pagefind runs,
-and a run that finds the mark deletes what was written after it was made (forget_interrupted)."""
+which Pagefind writes again each time, are copied, and deleted from the cache before each run
+(those of another language's index would stay). After each run the cache keeps only the files of
+the index just made, those its meta files name (index_files), and lists them (MANIFEST). A run
+stopped halfway may leave a hashed file half-written, which the next run would keep: the cache is
+marked while Pagefind runs, and a run that finds the mark deletes every file the list lacks
+(forget_interrupted). The cache is locked while Pagefind runs, and Pagefind holds the lock too:
+a Pagefind that outlives the process that started it keeps the others out until it ends.
+
+Pagefind names a file with 7 hexadecimal digits, longer only when two files of one run collide.
+A new file could thus take the name of a file of the previous index that the same edit made
+stale, and be skipped: about one chance in 10^8 for each new file. It would show another
+version of one page in the results until that page changes again."""
 from __future__ import annotations
 
 import fcntl
@@ -20,83 +28,101 @@ import gzip
 import json
 import os
 import shutil
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 ENTRY = "pagefind-entry.json"  # names each language's meta file
 MARK = ".running"  # in the cache while Pagefind writes into it
-MAKER = ".pagefind"  # the Pagefind executable that made the cache: another one starts it afresh
+MANIFEST = ".complete"  # the files of the last index made whole, a line each
+STAMP = ".pagefind"  # which Pagefind made the cache, and how its last runs went (JSON)
 SIGNATURE = b"pagefind_dcd"  # what Pagefind puts before the data it compresses
-# File times come from the kernel's coarse clock: what was written about when the mark was made
-# counts as written after it (deleting a whole file only costs writing it again).
-MARGIN_NS = 2_000_000_000
+FAILURES = 2  # indexes in a row this module could not read, after which the cache is not used
 
 
 class UnknownIndex(Exception):
-    """Pagefind wrote an index laid out otherwise than this module reads it (another version): the
-    cache is left empty, marked so that this Pagefind's runs no longer use it."""
+    """The index in the cache could not be read: damaged, or laid out otherwise than this module
+    reads it (another Pagefind). The cache is emptied; after FAILURES in a row, this Pagefind's
+    runs no longer use it."""
 
 
 @contextmanager
-def claimed(cache: Path | None) -> Iterator[bool]:
-    """The cache for this process alone inside the block. Yields False when there is no cache or
-    another process holds it (a build beside a server): the caller indexes without it then."""
+def claimed(cache: Path | None) -> Iterator[int | None]:
+    """The cache for this process alone inside the block. Yields the lock's file descriptor, for
+    Pagefind to inherit (flock's lock lasts while a process holds it open), or None when there is
+    no cache, it cannot be made, or another process holds it: the caller indexes without it."""
     if cache is None:
-        yield False
+        yield None
         return
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache.with_name(f"{cache.name}.lock"), "w") as handle:
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        handle = open(cache.with_name(f"{cache.name}.lock"), "w")
+    except OSError:
+        yield None
+        return
+    with handle:  # closed, not unlocked: LOCK_UN would release a Pagefind still running too
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
+        except OSError:
+            yield None
             return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield handle.fileno()
 
 
 def index_into(cache: Path, maker: str, run: Callable[[Path], int]) -> tuple[int, set[str]]:
     """run(cache), Pagefind's run writing into the claimed cache; returns what run returned and the
     files of the index it made, relative to cache. The rest of the cache is deleted. Raises
-    UnknownIndex, then also before running, for a Pagefind whose index it cannot read."""
-    ready(cache, maker)
-    if (cache / MAKER).read_text(encoding="utf-8") != maker:
-        raise UnknownIndex(f"{cache}: not used with this Pagefind")
-    mark = cache / MARK
-    mark.write_bytes(b"")
+    UnknownIndex (then also before running, once the cache is not used for this Pagefind)."""
+    stamp = ready(cache, maker)
+    if stamp.get("failures", 0) >= FAILURES:
+        raise UnknownIndex(f"{cache}: not used with this Pagefind, whose index it could not read")
+    (cache / MARK).write_bytes(b"")
+    for relative in files_in(cache):
+        if not hashed(relative):
+            os.unlink(cache / relative)
     pages = run(cache)
     try:
-        files = index_files(cache)
+        version, files = index_files(cache)
     except UnknownIndex:
         clear(cache)
-        (cache / MAKER).write_text(f"{maker}unreadable\n", encoding="utf-8")
+        write_stamp(cache, {**stamp, "failures": stamp.get("failures", 0) + 1})
         raise
+    if stamp.get("version", version) != version:  # another Pagefind behind the same executable (a
+        clear(cache)                              # script): the previous one's files may be mixed in
+        write_stamp(cache, {"executable": maker, "version": version})
+        raise UnknownIndex(f"{cache}: made by Pagefind {stamp['version']}, now {version}")
     remove_all_but(cache, files)
-    mark.unlink()
+    (cache / MANIFEST).write_text("".join(f"{relative}\n" for relative in sorted(files)), encoding="utf-8")
+    write_stamp(cache, {"executable": maker, "version": version, "failures": 0})
+    (cache / MARK).unlink()
     return pages, files
 
 
-def ready(cache: Path, maker: str) -> None:
-    """Start the cache afresh if another Pagefind made it; forget a stopped run's files."""
-    stamp = cache / MAKER
+def ready(cache: Path, maker: str) -> dict:
+    """The cache's stamp, the cache started afresh if another Pagefind made it; what a stopped
+    run wrote forgotten."""
     try:
-        same = stamp.read_text(encoding="utf-8").startswith(maker)
-    except OSError:
-        same = False
-    if not same:
+        stamp = json.loads((cache / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stamp = {}
+    if not isinstance(stamp, dict) or stamp.get("executable") != maker:
         clear(cache)
-        stamp.write_text(maker, encoding="utf-8")
-    else:
+        stamp = {"executable": maker}
+        write_stamp(cache, stamp)
+    elif (cache / MARK).exists():
         forget_interrupted(cache)
+    return stamp
+
+
+def write_stamp(cache: Path, stamp: dict) -> None:
+    (cache / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
 
 
 def maker_of(executable: str) -> str:
     """What tells one Pagefind executable from another: its path, size and modification time."""
     info = os.stat(executable)
-    return f"{executable}\n{info.st_size}\n{info.st_mtime_ns}\n"
+    return f"{executable} {info.st_size} {info.st_mtime_ns}"
 
 
 def clear(cache: Path) -> None:
@@ -108,15 +134,14 @@ def clear(cache: Path) -> None:
 
 
 def forget_interrupted(cache: Path) -> None:
-    """Delete what a run stopped halfway wrote (the files written since its mark)."""
+    """Delete what a stopped run wrote: every file the last complete index did not have."""
     try:
-        since = (cache / MARK).stat().st_mtime_ns - MARGIN_NS
-    except FileNotFoundError:
-        return
+        complete = set((cache / MANIFEST).read_text(encoding="utf-8").splitlines())
+    except OSError:
+        complete = set()
     for relative in files_in(cache):
-        path = cache / relative
-        if path.stat().st_mtime_ns >= since:
-            path.unlink()
+        if relative not in complete:
+            os.unlink(cache / relative)
 
 
 def files_in(cache: Path) -> list[str]:
@@ -133,18 +158,20 @@ def hashed(relative: str) -> bool:
     return "/" in relative or relative.endswith(".pf_meta")
 
 
-def index_files(cache: Path) -> set[str]:
-    """The files of the index the entry names: the files Pagefind writes each time, the meta file
-    of each language, and the hashed files those meta files name. Raises UnknownIndex when the
-    named fragments are not one per page."""
+def index_files(cache: Path) -> tuple[str, set[str]]:
+    """The Pagefind version that made the index in the cache, and the index's files: the files
+    Pagefind writes each time, the meta file of each language, and the hashed files those meta
+    files name. Raises UnknownIndex when they cannot be read, or the fragments named are not one
+    per page."""
     try:
         entry = json.loads((cache / ENTRY).read_text(encoding="utf-8"))
         languages = entry["languages"].values()
         metas = {f"pagefind.{language['hash']}.pf_meta" for language in languages}
         pages = sum(language["page_count"] for language in languages)
         named = set().union(*(text_strings(unpacked(cache / meta)) for meta in metas))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UnknownIndex(f"{cache}: {exc}") from exc
+        version = str(entry["version"])
+    except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UnknownIndex(f"{cache}: {type(exc).__name__}: {exc}") from exc
     files = set()
     for relative in files_in(cache):
         if not hashed(relative):
@@ -154,7 +181,7 @@ def index_files(cache: Path) -> set[str]:
     fragments = sum(1 for relative in files if relative.startswith("fragment/"))
     if fragments != pages:
         raise UnknownIndex(f"{cache}: {fragments} fragments named for {pages} pages")
-    return files
+    return version, files
 
 
 def name_stem(relative: str) -> str:
@@ -213,23 +240,29 @@ def put_index(cache: Path, files: set[str], target: Path, previous: Path | None)
         source, destination = os.path.join(cache, relative), os.path.join(target, relative)
         old = os.path.join(previous, relative) if previous else None
         if hashed(relative):
-            link(old if old is not None and same_size(old, source) else source, destination)
+            link(old if old is not None and same_size(old, source) else None, source, destination)
             continue
         with open(source, "rb") as handle:
             data = handle.read()
         if old is not None and holds(old, data):
-            link(old, destination)
+            link(old, source, destination)
         else:
             with open(destination, "wb") as handle:
                 handle.write(data)
 
 
-def link(source: str, destination: str) -> None:
-    """A hard link, or a copy where links are refused (the cache on another file system)."""
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copyfile(source, destination)
+def link(old: str | None, source: str, destination: str) -> None:
+    """destination as a hard link to old, else to source (the live site's file may be gone, a
+    build having replaced it meanwhile), else a copy of source (links refused: the cache on
+    another file system)."""
+    for candidate in (old, source):
+        if candidate is not None:
+            try:
+                os.link(candidate, destination)
+                return
+            except OSError:
+                pass
+    shutil.copyfile(source, destination)
 
 
 def same_size(a: str, b: str) -> bool:
