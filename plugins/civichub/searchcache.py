@@ -19,8 +19,9 @@ a Pagefind that outlives the process that started it keeps the others out until 
 
 Pagefind names a file with 7 hexadecimal digits, longer only when two files of one run collide.
 A new file could thus take the name of a file of the previous index that the same edit made
-stale, and be skipped: about one chance in 10^8 for each new file. It would show another
-version of one page in the results until that page changes again."""
+stale, and be skipped: a few chances in 10^8 for each new file (the few files an edit makes stale,
+against 2^28 names). It would show another version of one page in the results until that page
+changes again."""
 from __future__ import annotations
 
 import fcntl
