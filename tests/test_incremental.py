@@ -14,6 +14,7 @@ import pytest
 
 from civichub import caches, fingerprint, incremental, loadcache, serve
 from civichub.build import build
+from civichub.exports import opendata
 from civichub.model import Person, Source, prose_reads
 from civichub.output import PelicanPages
 from civichub.pages import roundups
@@ -114,6 +115,27 @@ def test_a_free_text_edit_rewrites_only_what_shows_it(hub, name, made_lines):
     assert page is None or page in pages
     all_pages = [p for p in site if p.endswith(".html")]
     assert len(pages) < len(all_pages) / 4, f"{len(pages)} of {len(all_pages)} pages rewritten"
+
+
+def test_a_table_makes_again_only_the_rows_whose_text_changed(hub, monkeypatch):
+    """After a bio edit the people table is made again (the full build compares its bytes, above)
+    from the previous build's rows but the edited person's (exports.opendata.KeptRows)."""
+    relative, old, new, _ = FREE_TEXT_EDITS["a person's bio"]
+    edit(hub, relative, old, new)
+    records, row = opendata.KEYED["people"]
+    made = []
+    monkeypatch.setitem(opendata.KEYED, "people", (records, lambda person, *rest: made.append(person.slug)
+                                                   or row(person, *rest)))
+    build(hub / "pelicanconf.py", hub / "output")  # (a few units: made in this process)
+    assert made == ["alex-roy"]
+    assert "Représentant régional de la DREAL" in (hub / "output" / "data" / "people.csv").read_text(encoding="utf-8")
+    # the rows taken again count as read: another person's edit makes the table again
+    edit(hub, "people/alessandra-orofino.yaml", "avec Miguel Lago", "avec Miguel Lago (2011)")
+    made.clear()
+    build(hub / "pelicanconf.py", hub / "output")
+    assert made == ["alessandra-orofino"]
+    build(hub / "pelicanconf.py", hub / "full", full=True)
+    assert differences(tree(hub / "output"), tree(hub / "full")) == []
 
 
 def test_a_roundup_intro_is_not_its_links(hub, made_lines):

@@ -72,6 +72,7 @@ class HubGenerator(Generator):
         # Pelican's generators write before this one and all other inputs are read by now: what
         # is kept of the previous build is known before any page is written (PelicanPages)
         self.inputs = incremental.inputs_of(self.hub, self.settings, self.context)
+        self.settings["CIVICHUB_INPUTS"] = self.inputs  # (exports.opendata.KeptRows)
         self.plan = incremental.Plan(self.settings.get("CIVICHUB_PREVIOUS_BUILD"), self.inputs,
                                      files_of(self.settings, Path(self.output_path)).inherited)
         self.settings["CIVICHUB_PELICAN_PAGES"] = PelicanPages(self.plan)

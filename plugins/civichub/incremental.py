@@ -32,7 +32,7 @@ from .model import note_prose_reads
 RECORD_VERSION = 2
 RECORD_NAME = "build-record.pickle"
 # settings that differ between two builds of the same site: the staging folder, objects of the run
-VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "CIVICHUB_OUTPUT_FILES", "CIVICHUB_HUB",
+VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "CIVICHUB_OUTPUT_FILES", "CIVICHUB_HUB", "CIVICHUB_INPUTS",
                                "CIVICHUB_PREVIOUS_BUILD", "CIVICHUB_BUILD_RECORD",
                                "CIVICHUB_PELICAN_PAGES", "CIVICHUB_POST_CACHE"})
 LIBRARIES = ("pelican", "Jinja2", "Markdown", "MarkupSafe", "babel", "icalendar", "nh3", "PyYAML", "lxml")

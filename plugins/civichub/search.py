@@ -199,9 +199,9 @@ def replace_index(new: Path, live: Path) -> None:
     """Make the index folder live the same as new, file by file. A file with the same bytes stays
     as it is (nothing for a CDN to sync; new may hold a link to it). The other files are moved
     in, pagefind-entry.json last: it names the meta file, and every other file is named after a
-    hash of its bytes, so a reader never loads a half-replaced index. Then the files new does not have are deleted. The site
-    folder itself is left alone: the next build's record still describes it
-    (incremental.folder_identity)."""
+    hash of its bytes, so a reader never loads a half-replaced index. Then the files new does not
+    have are deleted. The site folder itself is left alone: the next build's record still
+    describes it (incremental.folder_identity)."""
     from .output import all_files, drop_identical, place, remove_empty_parents  # not for index_site
     fresh = set(all_files(new))
     previous = set(all_files(live)) if live.is_dir() else set()
