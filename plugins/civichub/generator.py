@@ -100,7 +100,8 @@ class HubGenerator(Generator):
         self.write_file(*opendata_files.package_file(self.site, self.settings, self.read_file))
         log.debug("civichub: made %d of %d pages and export units (%s)", len(to_make), len(kept) + len(to_make),
                   "full build" if plan.full else f"free text changed in {len(plan.changed)} source(s)")
-        self.settings["CIVICHUB_BUILD_RECORD"] = BuildRecord(self.inputs, {**kept, **self.made}, self.sets)
+        record = BuildRecord(self.inputs, {**kept, **self.made}, self.sets)
+        self.settings["CIVICHUB_BUILD_RECORD"] = incremental.with_names_shared(record) if plan.full else record
 
     def pelican_pages(self, writer, files) -> dict[str, Made]:
         """What Pelican's generators wrote, or kept: their units' entries of the build record."""
