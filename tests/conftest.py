@@ -5,6 +5,7 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import textwrap
 import threading
 from pathlib import Path
@@ -16,6 +17,12 @@ from civichub.pipeline import load_and_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {"CIVICHUB_FORMATS": {}}
+
+# Tests interrupt what they start (a server, a build) with SIGINT, and one interrupts itself. A
+# suite run in the background of a script starts with SIGINT ignored, which the processes it
+# starts would keep (exec resets a handled signal, not an ignored one), deaf to the interrupt:
+# the suite handles it, as Python does by default.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def plain(text: str) -> str:
