@@ -166,6 +166,18 @@ def test_indexing_again_changes_no_page(indexed):
     assert stats["pages"] == indexed[1]["pages"]
 
 
+def test_a_rebuild_adds_anchors_to_the_pages_it_wrote_only(site):
+    """A build that indexes a site which had an index reads only the pages it wrote: the others
+    got their anchors when they were indexed (build.finish_site)."""
+    for page in ("liens/27/index.html", "liens/26/index.html"):  # as a theme without ids writes them
+        path = site / page
+        path.write_text(re.sub(r'<h3 id="lien-\d+"', "<h3", path.read_text(encoding="utf-8")), encoding="utf-8")
+    pages, anchors = search.prepare(site, {"liens/27/index.html", "personnes/loic-blondiaux/index.html"})
+    assert pages == 2 and anchors > 5
+    assert 'id="lien-1"' in (site / "liens/27/index.html").read_text(encoding="utf-8")
+    assert 'id="lien-1"' not in (site / "liens/26/index.html").read_text(encoding="utf-8")
+
+
 def test_anchor_links_keeps_ids_the_theme_gives():
     html = ('<li class="link">\n  <h3 id="mine">A</h3></li><li class="link">\n  <h3>B</h3></li>'
             '<li class="links"><h3>C</h3></li>')

@@ -54,17 +54,19 @@ class SearchUnavailable(Exception):
 
 
 def index_site(site_dir: Path, language: str = "fr", cache: Path | None = None,
-               previous: Path | None = None) -> dict:
+               previous: Path | None = None, written: set[str] | None = None) -> dict:
     """Index every HTML page of site_dir into site_dir/pagefind/, through cache when given (see
-    searchcache.py; previous: the live site's index, whose unchanged files are linked). Returns
-    the figures: {'pages': pages indexed (with data-pagefind-body), 'files': HTML files read,
-    'anchors': link anchors added, 'language': the index language, 'bytes': size of pagefind/,
-    'seconds': time taken}. Raises SearchUnavailable."""
+    searchcache.py; previous: the live site's index, whose unchanged files are linked). written:
+    the pages written since the site was last indexed, the only ones that can lack their link
+    anchors (None: any page). Returns the figures: {'pages': pages indexed (with
+    data-pagefind-body), 'files': HTML files read, 'anchors': link anchors added, 'language': the
+    index language, 'bytes': size of pagefind/, 'seconds': time taken}. Raises SearchUnavailable."""
     pagefind_executable()  # before any page is touched
     site_dir = Path(site_dir).resolve()
     started = time.perf_counter()
-    pages, anchors = prepare(site_dir)
+    pages, anchors = prepare(site_dir, written)
     files = make_index(site_dir, language, site_dir / OUTPUT, cache=cache, previous=previous)
+    pages = pages if written is None else files  # (prepare read only some)
     size = sum(os.stat(os.path.join(folder, name)).st_size
                for folder, _, names in os.walk(site_dir / OUTPUT) for name in names)
     return {"pages": pages, "files": files, "anchors": anchors, "language": language, "bytes": size,
@@ -216,11 +218,14 @@ def replace_index(new: Path, live: Path) -> None:
         remove_empty_parents(live, Path(relative).parent)
 
 
-def prepare(site_dir: Path) -> tuple[int, int]:
-    """Add link anchors to roundup pages on disk (the anchor must exist where a result points).
-    Returns (pages Pagefind will index: those with data-pagefind-body, anchors added)."""
+def prepare(site_dir: Path, written: set[str] | None = None) -> tuple[int, int]:
+    """Add link anchors to roundup pages on disk (the anchor must exist where a result points):
+    to those written (relative paths), or to all. Returns (pages read that Pagefind will index:
+    those with data-pagefind-body, anchors added)."""
     pages = anchors = 0
-    for path in html_files(site_dir):
+    for path in html_files(site_dir) if written is None else \
+            [os.path.join(site_dir, relative) for relative in sorted(written)
+             if relative.endswith(".html") and relative.split("/")[0] not in SKIPPED]:
         with open(path, "rb") as handle:
             data = handle.read()
         pages += BODY_BYTES in data
