@@ -155,9 +155,10 @@ def finish_site(staging: Path, output: Path, files: OutputFiles, settings: dict,
     if pdf.enabled(settings) and "CIVICHUB_HUB" in settings:
         pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
     if index:
-        # the live site's pages got their link anchors when it was indexed (a site with an index)
         live_index = output / search.OUTPUT if files.base and (output / search.OUTPUT).is_dir() else None
-        written = {name for name in files.replaced if name.endswith(".html")} if live_index else None
+        # the other pages have their link anchors when the live index says so (search.anchored)
+        written = {name for name in files.replaced if name.endswith(".html")} \
+            if live_index and search.anchored(output) else None
         try:
             search.index_site(staging, settings.get("DEFAULT_LANG", "fr"), cache_path(settings, "pagefind"),
                               live_index, written)

@@ -41,6 +41,9 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # In the index folder: the pages changed after the index was made. A token, new each time.
 STALE = ".stale"
+# In the index folder: every page of the site has its link anchors (prepare ran on all of them,
+# or on each page written since). A build then prepares only the pages it writes.
+ANCHORED = ".anchored"
 ENTRY = searchcache.ENTRY  # names the index's other files
 BODY = "data-pagefind-body"
 LINK_PAGE = 'data-pagefind-filter="type:link"'
@@ -58,14 +61,16 @@ def index_site(site_dir: Path, language: str = "fr", cache: Path | None = None,
     """Index every HTML page of site_dir into site_dir/pagefind/, through cache when given (see
     searchcache.py; previous: the live site's index, whose unchanged files are linked). written:
     the pages written since the site was last indexed, the only ones that can lack their link
-    anchors (None: any page). Returns the figures: {'pages': pages indexed (with
-    data-pagefind-body), 'files': HTML files read, 'anchors': link anchors added, 'language': the
-    index language, 'bytes': size of pagefind/, 'seconds': time taken}. Raises SearchUnavailable."""
+    anchors, for a site whose index says its pages have them (anchored; None: any page). Returns
+    the figures: {'pages': pages with data-pagefind-body (Pagefind's count when written is given),
+    'files': pages Pagefind indexed, 'anchors': link anchors added, 'language': the index
+    language, 'bytes': size of pagefind/, 'seconds': time taken}. Raises SearchUnavailable."""
     pagefind_executable()  # before any page is touched
     site_dir = Path(site_dir).resolve()
     started = time.perf_counter()
     pages, anchors = prepare(site_dir, written)
     files = make_index(site_dir, language, site_dir / OUTPUT, cache=cache, previous=previous)
+    (site_dir / OUTPUT / ANCHORED).write_bytes(b"")
     pages = pages if written is None else files  # (prepare read only some)
     size = sum(os.stat(os.path.join(folder, name)).st_size
                for folder, _, names in os.walk(site_dir / OUTPUT) for name in names)
@@ -147,6 +152,12 @@ def stale_token(site_dir: Path) -> str | None:
         return None
 
 
+def anchored(site_dir: Path) -> bool:
+    """Whether every page of site_dir has its link anchors, as its index folder notes: then only
+    the pages a build writes need prepare."""
+    return (site_dir / OUTPUT / ANCHORED).is_file()
+
+
 def is_current(site_dir: Path) -> bool:
     """Whether site_dir has an index made after its last pages were written."""
     return (site_dir / OUTPUT / "pagefind.js").is_file() and stale_token(site_dir) is None
@@ -172,6 +183,8 @@ def refresh_index(site_dir: Path, language: str, lock: Callable[[], AbstractCont
                 return pages
             if now != token:  # pages written meantime, which this index may not have
                 (target / STALE).write_text(now, encoding="utf-8")
+            if anchored(site_dir):  # (builds that served meanwhile prepared what they wrote)
+                (target / ANCHORED).write_bytes(b"")
             replace_index(target, site_dir / OUTPUT)
     finally:
         shutil.rmtree(target, ignore_errors=True)

@@ -389,7 +389,8 @@ class KeptRows:
                 entry = (tuple((source, self.prose.get(source)) for source in sorted(reads)), row_of(values, names))
             fresh[key] = entry
             rows.append(entry[1])
-        write_pickle(self.path(name), {"token": self.token, "rows": fresh})
+        if fresh != previous:  # (a row made again, or one gone)
+            write_pickle(self.path(name), {"token": self.token, "rows": fresh})
         return rows
 
     def path(self, name: str):
