@@ -320,10 +320,13 @@ def html_pages(root: Path) -> list[str]:
     return sorted(key.replace(os.sep, "/") for key in all_files(root) if key.endswith(".html"))
 
 
-def holds(path: Path, data: bytes) -> bool:
+def holds(path: Path | str, data: bytes) -> bool:
     """Whether the file at path holds exactly data (sizes first: most changes change the size)."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return False
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import searchcache
+from .output import all_files, drop_identical, place, remove_empty_parents
 
 OUTPUT = "pagefind"  # folder of the index, inside the site
 # Top-level files and folders not worth a result: the error page, the search page itself.
@@ -217,7 +218,6 @@ def replace_index(new: Path, live: Path) -> None:
     hash of its bytes, so a reader never loads a half-replaced index. Then the files new does not
     have are deleted. The site folder itself is left alone: the next build's record still
     describes it (incremental.folder_identity)."""
-    from .output import all_files, drop_identical, place, remove_empty_parents  # not for index_site
     fresh = set(all_files(new))
     previous = set(all_files(live)) if live.is_dir() else set()
     both = fresh & previous
@@ -236,9 +236,7 @@ def prepare(site_dir: Path, written: set[str] | None = None) -> tuple[int, int]:
     to those written (relative paths), or to all. Returns (pages read that Pagefind will index:
     those with data-pagefind-body, anchors added)."""
     pages = anchors = 0
-    for path in html_files(site_dir) if written is None else \
-            [os.path.join(site_dir, relative) for relative in sorted(written)
-             if relative.endswith(".html") and relative.split("/")[0] not in SKIPPED]:
+    for path in html_files(site_dir, written):
         with open(path, "rb") as handle:
             data = handle.read()
         pages += BODY_BYTES in data
@@ -250,8 +248,12 @@ def prepare(site_dir: Path, written: set[str] | None = None) -> tuple[int, int]:
     return pages, anchors
 
 
-def html_files(site_dir: Path) -> list[str]:
-    """The site's HTML files but the skipped ones, sorted (os.walk: a Path per file costs)."""
+def html_files(site_dir: Path, among: set[str] | None = None) -> list[str]:
+    """The site's HTML files but the skipped ones, sorted (os.walk: a Path per file costs); only
+    those among these relative paths, when given."""
+    if among is not None:
+        return [os.path.join(site_dir, relative) for relative in sorted(among)
+                if relative.endswith(".html") and relative.split("/")[0] not in SKIPPED]
     found = []
     for folder, subfolders, names in os.walk(site_dir):
         if folder == str(site_dir):

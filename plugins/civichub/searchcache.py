@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .output import all_files, holds
+
 ENTRY = "pagefind-entry.json"  # names each language's meta file
 MARK = ".running"  # in the cache while Pagefind writes into it
 MANIFEST = ".complete"  # the files of the last index made whole, a line each
@@ -83,8 +85,9 @@ def index_into(cache: Path, maker: str, run: Callable[[Path], int]) -> tuple[int
         if not hashed(relative):
             os.unlink(cache / relative)
     pages = run(cache)
+    present = files_in(cache)
     try:
-        version, files = index_files(cache)
+        version, files = index_files(cache, present)
     except UnknownIndex:
         clear(cache)
         write_stamp(cache, {**stamp, "failures": stamp.get("failures", 0) + 1})
@@ -93,7 +96,8 @@ def index_into(cache: Path, maker: str, run: Callable[[Path], int]) -> tuple[int
         clear(cache)                              # script): the previous one's files may be mixed in
         write_stamp(cache, {"executable": maker, "version": version})
         raise UnknownIndex(f"{cache}: made by Pagefind {stamp['version']}, now {version}")
-    remove_all_but(cache, files)
+    for relative in set(present) - files:
+        os.unlink(cache / relative)
     (cache / MANIFEST).write_text("".join(f"{relative}\n" for relative in sorted(files)), encoding="utf-8")
     write_stamp(cache, {"executable": maker, "version": version, "failures": 0})
     (cache / MARK).unlink()
@@ -147,11 +151,7 @@ def forget_interrupted(cache: Path) -> None:
 
 def files_in(cache: Path) -> list[str]:
     """The cache's files but its own marks (dot files), relative to it."""
-    found = []
-    for folder, subfolders, names in os.walk(cache):
-        base = os.path.relpath(folder, cache)
-        found += [name if base == "." else f"{base}/{name}" for name in names if not name.startswith(".")]
-    return found
+    return [relative for relative in all_files(cache) if not os.path.basename(relative).startswith(".")]
 
 
 def hashed(relative: str) -> bool:
@@ -159,11 +159,11 @@ def hashed(relative: str) -> bool:
     return "/" in relative or relative.endswith(".pf_meta")
 
 
-def index_files(cache: Path) -> tuple[str, set[str]]:
-    """The Pagefind version that made the index in the cache, and the index's files: the files
-    Pagefind writes each time, the meta file of each language, and the hashed files those meta
-    files name. Raises UnknownIndex when they cannot be read, or the fragments named are not one
-    per page."""
+def index_files(cache: Path, present: list[str]) -> tuple[str, set[str]]:
+    """The Pagefind version that made the index in the cache, and the index's files among those
+    present: the files Pagefind writes each time, the meta file of each language, and the hashed
+    files those meta files name. Raises UnknownIndex when they cannot be read, or the fragments
+    named are not one per page."""
     try:
         entry = json.loads((cache / ENTRY).read_text(encoding="utf-8"))
         languages = entry["languages"].values()
@@ -174,7 +174,7 @@ def index_files(cache: Path) -> tuple[str, set[str]]:
     except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UnknownIndex(f"{cache}: {type(exc).__name__}: {exc}") from exc
     files = set()
-    for relative in files_in(cache):
+    for relative in present:
         if not hashed(relative):
             files.add(relative)
         elif relative in metas or name_stem(relative).encode() in named:
@@ -221,12 +221,6 @@ def text_strings(data: bytes) -> set[bytes]:
     return found
 
 
-def remove_all_but(cache: Path, keep: set[str]) -> None:
-    for relative in files_in(cache):
-        if relative not in keep:
-            os.unlink(cache / relative)
-
-
 def put_index(cache: Path, files: set[str], target: Path, previous: Path | None) -> None:
     """The index's files into target, a new folder. A hashed file the previous index (the live
     site's) has too is linked from it: same name, same bytes, and the same inode and time, so
@@ -269,15 +263,5 @@ def link(old: str | None, source: str, destination: str) -> None:
 def same_size(a: str, b: str) -> bool:
     try:
         return os.stat(a).st_size == os.stat(b).st_size
-    except OSError:
-        return False
-
-
-def holds(path: str, data: bytes) -> bool:
-    try:
-        if os.stat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
     except OSError:
         return False
