@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -146,6 +147,7 @@ def run_import(args) -> int:
     return run(args.schedule, Path(settings["PATH"]), args.event)
 
 
+NO_COLLECTOR = ("build", "check")
 COMMANDS = {"check": run_check, "build": run_build, "serve": run_serve, "import": run_import}
 
 def run() -> NoReturn:
@@ -154,7 +156,15 @@ def run() -> NoReturn:
     (0.9 s of 4.5 s at scale 10); by then every file the command wrote is closed, and the logs
     and the standard streams are flushed here. Under a profiler or a tracer (cProfile,
     pyinstrument, coverage), which write their report at exit, the exit is the usual one.
-    (Tests call main(), which returns.)"""
+    (Tests call main(), which returns.)
+
+    A build or a check runs without the cyclic garbage collector (NO_COLLECTOR): what it makes
+    lives to its end, or is freed by reference counting, and the process ends with it. The
+    collector's passes cost a cold build at scale 10 about 0.3 s of 9 and a rebuild 0.04 s of 1,
+    for 7 MB of memory freed. A server, and the commands that open connection after connection,
+    keep it."""
+    if requested_command(None) in NO_COLLECTOR:
+        gc.disable()
     code = main()
     if sys.getprofile() or sys.gettrace():
         sys.exit(code)
