@@ -63,7 +63,7 @@ def test_files_loaded_in_several_processes_are_those_one_process_loads(tmp_path,
         records, problems = load.load(content, content.parent, cache, fingerprints=True, processes=processes)
         loads.append((records, [str(p) for p in problems], cache))
     (one, one_problems, one_cache), (two, two_problems, two_cache) = loads
-    assert len(two_cache.pickled) == one.files  # all of them loaded ahead
+    assert sum(len(keys) for keys, _ in two_cache.pickled) == one.files  # all of them loaded ahead
     assert two == one and two_problems == one_problems
     assert any("bad.yaml" in p for p in two_problems) and any("website" in p for p in two_problems)
     written = [loadcache.LoadCache.open(cache.path).entries for cache in (one_cache, two_cache)]
@@ -120,7 +120,7 @@ def test_files_a_failed_process_did_not_send_back_are_loaded_all_the_same(tmp_pa
     monkeypatch.setattr(parallel, "share_out", first_job_then_failure)
     cache = loadcache.LoadCache.open(tmp_path / ".cache" / loadcache.FILE_NAME)
     records, problems = load.load(content, content.parent, cache, processes=2)
-    assert 0 < len(cache.pickled) < records.files
+    assert 0 < sum(len(keys) for keys, _ in cache.pickled) < records.files
     assert (records, [str(p) for p in problems]) == load_plainly(content)
 
 
@@ -154,6 +154,22 @@ def test_the_cache_file_does_not_grow_with_every_edit(hub):
         records, _, _ = load_with_cache(hub.content, cache_file)
         assert records.people["paula-forteza"].bio == f"Version {number}."
     assert len(loadcache.LoadCache.open(cache_file).entries) <= 2 * records.files
+
+
+def test_a_file_written_anew_keeps_whole_chunks_and_pickles_the_rest_again(tmp_path):
+    """Entries loaded ahead are pickled a hundred to a chunk; when the file is written anew
+    without some of them (stale), a chunk they were in is pickled again for the others."""
+    from civichub.model import Content
+    cache = loadcache.LoadCache(tmp_path / loadcache.FILE_NAME)
+    entries = {(f"content/people/p{n}.yaml", n, n, n, 1): loadcache.Loaded(Content(files=n), []) for n in range(5)}
+    keys = list(entries)
+    first, second = {k: entries[k] for k in keys[:3]}, {k: entries[k] for k in keys[3:]}
+    for chunk in (first, second):
+        cache.add(chunk, loadcache.LoadCache.pickled_chunk(chunk))
+    live = {k: entries[k] for k in keys if k != keys[1]}
+    assert next(cache.chunks(live)) == cache.pickled[1][1]  # the whole chunk, as it was pickled
+    cache.write_all(live)
+    assert loadcache.LoadCache.open(cache.path).entries == live
 
 
 def test_names_found_in_texts_are_kept_while_the_names_stay_the_same(tmp_path, monkeypatch):

@@ -426,20 +426,19 @@ def load_ahead(loader: Loader, cache: LoadCache, processes: int) -> None:
             todo.append((path, method, key))
     if len(todo) < LOAD_AHEAD_FROM:
         return
-    # In each process, what it loaded: (key, records, their pickle as the cache file holds them).
-    # Pickled here, in the process that loaded them: the cache is written without pickling
-    # them again, and a forked process sends back only the bytes.
+    # In each process, what each of its jobs loaded: ({key: records}, their pickle as the cache
+    # file holds them). Pickled here, in the process that loaded them: the cache is written
+    # without pickling them again, and a forked process sends back only the bytes.
     # A cache kept only in memory is never written: this process pickles nothing of its own.
-    made: list[tuple[Key, Loaded, bytes | None]] = []
+    made: list[tuple[dict[Key, Loaded], bytes | None]] = []
     saved = cache.path is not None
 
     def load_share(share: list[tuple[str, str, Key]]) -> None:
-        for path, method, key in share:
-            loaded = loader.loaded(Path(path), getattr(loader, method))
-            made.append((key, loaded, LoadCache.pickled_entry(key, loaded) if saved else None))
+        loaded = {key: loader.loaded(Path(path), getattr(loader, method)) for path, method, key in share}
+        made.append((loaded, LoadCache.pickled_chunk(loaded) if saved else None))
 
     def sent() -> list[bytes]:
-        return [data or LoadCache.pickled_entry(key, loaded) for key, loaded, data in made]
+        return [data or LoadCache.pickled_chunk(loaded) for loaded, data in made]
 
     jobs = [partial(load_share, todo[i:i + FILES_PER_JOB]) for i in range(0, len(todo), FILES_PER_JOB)]
     theirs: list[bytes] = []
@@ -448,7 +447,7 @@ def load_ahead(loader: Loader, cache: LoadCache, processes: int) -> None:
             theirs += sent_back
     except parallel.WorkerFailed:
         pass
-    for key, loaded, data in made:
-        cache.add(key, loaded, data)
+    for loaded, data in made:
+        cache.add(loaded, data)
     for data in theirs:
-        cache.add(*pickle.loads(data), data)
+        cache.add(pickle.loads(data), data)

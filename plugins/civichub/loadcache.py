@@ -3,8 +3,10 @@ so that a build parses and validates again only the files that changed.
 
 An entry is found by the file's name, size, modification time and inode, and the whole cache by a
 digest of civichub's code (a new version of the loader or the schema starts a new cache). The
-file is a stream of pickles: a header, then (key, Loaded) entries; a build appends the entries
-it made and rewrites the file only when more than half of it is stale. It lives in
+file is a stream of pickles: a header, then chunks of entries, each a {key: Loaded} dict (one
+pickle for a hundred entries reads a third faster than a pickle each: classes are looked up and
+shared strings stored once per chunk); a build appends the entries it made and rewrites the file
+only when more than half of it is stale. It lives in
 CIVICHUB_CACHE_PATH, is locked while it is read or written, and any damage only costs a full load."""
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ from .fingerprint import Fingerprint
 from .model import Content
 from .problems import Problem
 
-FORMAT = "civichub-load-cache-1"
+FORMAT = "civichub-load-cache-2"
 FILE_NAME = "content.pickle"
 
 Key = tuple[str, int, int, int, int]
+CHUNK = 100  # entries to a pickle
 
 
 @dataclass
@@ -41,7 +44,7 @@ class LoadCache:
         self.entries: dict[Key, Loaded] = {}
         self.fresh: dict[Key, Loaded] = {}  # made by this build: to append
         self.used: set[Key] = set()
-        self.pickled: dict[Key, bytes] = {}  # the entries of self.fresh pickled already
+        self.pickled: list[tuple[tuple[Key, ...], bytes]] = []  # chunks of self.fresh pickled already
         self.rewrite = False  # the file is damaged or was made by other code
 
     @classmethod
@@ -66,8 +69,7 @@ class LoadCache:
                 self.rewrite = True
                 return
             while True:
-                key, loaded = pickle.load(handle)
-                self.entries[key] = loaded
+                self.entries.update(pickle.load(handle))
         except EOFError:
             return
         except Exception:  # noqa: BLE001 - a write cut short, an old class: keep what was read
@@ -87,17 +89,18 @@ class LoadCache:
             self.used.add(key)
         return loaded
 
-    def add(self, key: Key, loaded: Loaded, pickled: bytes | None) -> None:
-        """An entry made by this build before the load asks for it (load.load_ahead), with its
-        pickle (pickled_entry) if it has one."""
-        self.entries[key] = self.fresh[key] = loaded
+    def add(self, entries: dict[Key, Loaded], pickled: bytes | None) -> None:
+        """Entries made by this build before the load asks for them (load.load_ahead), with their
+        pickle (pickled_chunk) if they have one."""
+        self.entries.update(entries)
+        self.fresh.update(entries)
         if pickled is not None:
-            self.pickled[key] = pickled
+            self.pickled.append((tuple(entries), pickled))
 
     @staticmethod
-    def pickled_entry(key: Key, loaded: Loaded) -> bytes:
-        """An entry as the file holds it."""
-        return pickle.dumps((key, loaded), protocol=pickle.HIGHEST_PROTOCOL)
+    def pickled_chunk(entries: dict[Key, Loaded]) -> bytes:
+        """Entries as the file holds them."""
+        return pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
 
     def put(self, key: Key | None, loaded: Loaded) -> None:
         if key:
@@ -118,20 +121,29 @@ class LoadCache:
                 self.write_all(live)
             else:
                 with locked(self.path, "ab") as handle:
-                    handle.writelines(self.entry_bytes(key, loaded) for key, loaded in self.fresh.items())
+                    handle.writelines(self.chunks(self.fresh))
         except (OSError, pickle.PicklingError):
             pass  # the next build loads these files again
 
-    def entry_bytes(self, key: Key, loaded: Loaded) -> bytes:
-        pickled = self.pickled.get(key)
-        return pickled if pickled is not None else self.pickled_entry(key, loaded)
+    def chunks(self, entries: dict[Key, Loaded]) -> Iterator[bytes]:
+        """entries pickled in chunks: the chunks pickled already whose entries are all among
+        them as they are, the rest pickled here."""
+        rest = dict(entries)
+        for keys, pickled in self.pickled:
+            if all(key in rest for key in keys):
+                for key in keys:
+                    del rest[key]
+                yield pickled
+        items = list(rest.items())
+        for start in range(0, len(items), CHUNK):
+            yield self.pickled_chunk(dict(items[start:start + CHUNK]))
 
     def write_all(self, entries: dict[Key, Loaded]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         with open(temporary, "wb") as handle:
             pickle.dump((FORMAT, caches.code_digest()), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.writelines(self.entry_bytes(key, loaded) for key, loaded in entries.items())
+            handle.writelines(self.chunks(entries))
         with locked(self.path, "ab"):
             os.replace(temporary, self.path)
 
