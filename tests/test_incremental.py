@@ -16,7 +16,7 @@ from civichub import caches, fingerprint, incremental, loadcache, serve
 from civichub.build import build
 from civichub.exports import opendata
 from civichub.model import Person, Source, prose_reads
-from civichub.output import PelicanPages
+from civichub.writer import PelicanPages
 from civichub.pages import roundups
 from civichub.problems import Pos
 from pelican.writers import Writer

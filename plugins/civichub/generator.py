@@ -24,7 +24,8 @@ from .incremental import BuildRecord, Made
 from .jsonld import JsonLd
 from .model import note_prose_reads, reading
 from .pages import Page, directory, opendata, programme, roundups, search as search_pages, site
-from .output import PelicanPages, files_of
+from .output import files_of
+from .writer import PelicanPages
 from .pipeline import build_hub, load_and_check
 from .urls import Site, Urls
 
