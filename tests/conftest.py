@@ -141,15 +141,16 @@ def copy_of_sample(root: Path) -> Path:
     return root
 
 
-def build_english_sample(root: Path) -> Path:
-    """The sample hub (content/) built with CIVICHUB_LANGUAGE = "en" under root. A build sets the
-    filters' language for the whole process, so French is put back for the tests that follow."""
+def build_english_sample(root: Path, settings: str = "") -> Path:
+    """The sample hub (content/) built with CIVICHUB_LANGUAGE = "en" under root, and settings (lines
+    of Python) if given. A build sets the filters' language for the whole process, so French is
+    put back for the tests that follow."""
     from civichub import filters
     from civichub.i18n import French
     conf = root / "pelicanconf.py"
     conf.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8")
                     + f'\nPATH = {str(ROOT / "content")!r}\nTHEME = {str(ROOT / "theme")!r}\n'
-                    'CIVICHUB_LANGUAGE = "en"\n', encoding="utf-8")
+                    'CIVICHUB_LANGUAGE = "en"\n' + settings, encoding="utf-8")
     site = build(conf, root / "output")
     filters.use_language("fr", French())
     return site

@@ -108,8 +108,9 @@ def french_filters_afterwards():
 
 @pytest.fixture(scope="module")
 def english_site(tmp_path_factory) -> Path:
-    """The sample hub (content/) with CIVICHUB_LANGUAGE = "en", built once for this module."""
-    return build_english_sample(tmp_path_factory.mktemp("english"))
+    """The sample hub (content/) with CIVICHUB_LANGUAGE = "en", built once for this module; two
+    links to a page of a tag's or a source's links, so that the pager is there to read."""
+    return build_english_sample(tmp_path_factory.mktemp("english"), "CIVICHUB_LINKS_PER_PAGE = 2\n")
 
 
 def parsed(site: Path, url: str) -> BeautifulSoup:
@@ -159,6 +160,8 @@ PAGES = {
     "roundups-source": ("liens/sources/20-minutes", "main h1, main p.when", ["Links from 20 Minutes",
                                                                           "2 links in 1 review"]),
     "roundups-sources": ("liens/sources", "main h1", ["Sources of the link reviews"]),
+    "roundups-source-page": ("liens/sources/le-monde/page/2", "main p.when, main nav.pager li",
+                             ["3 links in 2 reviews — page 2 of 2", "← Newer links"]),
     "roundups-tag": ("liens/tags/civic-tech", "main h1, main h2", ["Tag “civic tech”", "Reviews"]),
     "roundups-tags": ("liens/tags", "main h1", ["Tags of the link reviews"]),
     "search": ("recherche", "main h1, main legend, main label.inline, main button",
@@ -192,6 +195,7 @@ def test_every_page_kind_is_in_english(english_site, kind):
     ("personnes/loic-blondiaux", ["Home", "People", "Loïc Blondiaux"]),
     ("liens/27", ["Home", "Link reviews", "2016", "#27"]),
     ("liens/tags/civic-tech", ["Home", "Link reviews", "Tags", "civic tech"]),
+    ("liens/sources/le-monde/page/2", ["Home", "Link reviews", "Sources", "Le Monde", "Page 2"]),
 ])
 def test_english_breadcrumbs(english_site, url, trail):
     soup = parsed(english_site, url)

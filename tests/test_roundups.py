@@ -314,3 +314,81 @@ def test_sections_become_headings_and_link_tags_get_pages(hub):
     # 'France Inter' and 'france inter' share a slug, hence one page
     source = page(output, "liens/sources/france-inter")
     assert [h.get_text() for h in source.select("ol.links h3")] == ["Un lien", "Un autre lien"]
+
+
+def pages_of(output: Path, base: str) -> list:
+    """A tag's or a source's pages, parsed: base/, base/page/2/... as far as they go."""
+    found = [page(output, base)]
+    while (output / base / f"page/{len(found) + 1}/index.html").is_file():
+        found.append(page(output, f"{base}/page/{len(found) + 1}"))
+    return found
+
+
+def resolved(base: str, href: str) -> str:
+    """A page's relative link as a path from the site root: 'liens/tags/vote/page/2/'."""
+    return posixpath.normpath(posixpath.join(base, href)) + "/"
+
+
+def test_a_tag_s_and_a_source_s_links_are_listed_a_few_at_a_time(hub):
+    # five weekly roundups tagged 'vote', each with one link tagged 'vote' from Le Monde
+    for number in range(1, 6):
+        hub.write(f"roundups/2016-11-0{number}-{number}.md", roundup(number, f"2016-11-0{number}", tags="[vote]"))
+    with open(hub.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nCIVICHUB_LINKS_PER_PAGE = 2\n")
+    output = hub.build()
+    for base, heading in (("liens/tags/vote", "h3"), ("liens/sources/le-monde", "h2")):
+        pages = pages_of(output, base)
+        urls = [f"{base}/"] + [f"{base}/page/{n}/" for n in range(2, len(pages) + 1)]
+        # every link once, newest first, two to a page
+        listed = [[resolved(url, a["href"]) for a in soup.select(f"section.roundup-links > {heading} > a")]
+                  for url, soup in zip(urls, pages)]
+        assert listed == [["liens/5/", "liens/4/"], ["liens/3/", "liens/2/"], ["liens/1/"]], base
+        for number, (url, soup) in enumerate(zip(urls, pages), 1):
+            pager = soup.select_one("main nav.pager")
+            assert pager.select_one("[aria-current=page]").get_text() == str(number)
+            numbered = {a.get_text(): resolved(url, a["href"]) for a in pager.select("a:not([rel])")}
+            assert numbered == {str(n): urls[n - 1] for n in range(1, 4) if n != number}
+            newer, older = pager.select_one("a[rel=prev]"), pager.select_one("a[rel=next]")
+            assert (resolved(url, newer["href"]) if newer else None) == (urls[number - 2] if number > 1 else None)
+            assert (resolved(url, older["href"]) if older else None) == (urls[number] if number < 3 else None)
+            # only the first page is searched; the others say which page they are
+            assert soup.main.has_attr("data-pagefind-body") == (number == 1)
+            assert ("page 2 sur 3" in plain(soup.title.get_text())) == (number == 2)
+        assert not (output / base / "page/4").exists()
+    # the tagged roundups are listed once, on the tag's first page
+    first, second, _ = pages_of(output, "liens/tags/vote")
+    assert len(first.select("#h-tagged-roundups + ul.index > li")) == 5
+    assert second.select_one("#h-tagged-roundups") is None
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "liens/tags/vote/page/3/</loc>" in sitemap
+
+
+def test_the_pager_shows_the_ends_and_the_pages_around_this_one():
+    from civichub.pages.roundups import Listing
+    urls = tuple(f"p{n}/" for n in range(1, 11))
+    assert Listing(5, urls, []).shown == [1, None, 3, 4, 5, 6, 7, None, 10]
+    assert Listing(1, urls, []).shown == [1, 2, 3, None, 10]
+    assert Listing(9, urls, []).shown == [1, None, 7, 8, 9, 10]
+    assert Listing(2, urls[:4], []).shown == [1, 2, 3, 4]
+    assert (Listing(1, urls, []).previous, Listing(1, urls, []).next) == (None, "p2/")
+    assert (Listing(10, urls, []).previous, Listing(10, urls, []).next) == ("p9/", None)
+
+
+def test_a_roundup_s_links_stay_on_one_page():
+    from civichub.pages.roundups import split_links
+    links = [("#4", ["a"]), ("#3", ["b", "c", "d"]), ("#2", ["e"]), ("#1", ["f"])]
+    assert split_links(links, 2) == [[("#4", ["a"])], [("#3", ["b", "c", "d"])], [("#2", ["e"]), ("#1", ["f"])]]
+    assert split_links(links, 0) == [links]
+    assert split_links([], 2) == [[]]
+
+
+def test_a_wrong_number_of_links_per_page_stops_the_build_with_a_message(hub, capsys, monkeypatch):
+    from civichub import cli
+    monkeypatch.chdir(hub.root)
+    hub.write("roundups/2016-11-01-1.md", roundup(1, "2016-11-01"))
+    with open(hub.root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nCIVICHUB_LINKS_PER_PAGE = 'cent'\n")
+    assert cli.main(["build"]) == 1
+    error = capsys.readouterr().err
+    assert "CIVICHUB_LINKS_PER_PAGE = 'cent' is not a number of links" in error and "Traceback" not in error
+    assert not (hub.root / "output").exists()

@@ -23,10 +23,10 @@ from .caches import collector_paused
 from .incremental import BuildRecord, Made
 from .jsonld import JsonLd
 from .model import note_prose_reads, reading
-from .pages import Page, directory, opendata, programme, roundups, search as search_pages, site
+from .pages import Page, SettingError, directory, opendata, programme, roundups, search as search_pages, site
 from .output import files_of
 from .writer import PelicanPages
-from .pipeline import build_hub, load_and_check
+from .pipeline import BuildFailed, build_hub, load_and_check
 from .urls import Site, Urls
 
 log = logging.getLogger("civichub")
@@ -39,10 +39,10 @@ FILE_EXPORTS = (programme_files.event_files, programme_files.person_files, opend
 WHOLE_EXPORTS = (feeds.files,)
 WHOLE_PREFIX = "exports:"
 # Export files and pages that each take tens of milliseconds (a table or an index of every person,
-# a tag's links, an event's programme): made first, so that the last jobs are short ones and the
-# processes finish together.
+# an event's programme): made first, so that the last jobs are short ones and the processes finish
+# together. (A tag's or a source's links are listed a few dozen to a page: pages/roundups.py.)
 LONG_EXPORTS = (opendata_files.table_files,)
-LONG_PAGES = frozenset({"people", "actors", "roundups_tag", "roundups_source", "event", "programme"})
+LONG_PAGES = frozenset({"people", "actors", "event", "programme"})
 UNITS_PER_JOB = 50  # small enough to even out the processes' loads, big enough to cost nothing
 
 
@@ -147,7 +147,10 @@ class HubGenerator(Generator):
 
     def page_units(self, writer, module) -> list[Unit]:
         """A page set's pages. What it reads of free text while listing them counts for each."""
-        pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
+        try:
+            pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
+        except SettingError as exc:  # said once, as the build's reason to stop: nothing is written
+            raise BuildFailed([], str(exc)) from exc
         self.templates |= {page.template for page in pages}
         return [Unit(os.path.normpath(self.urls.file_of(page.url)), partial(self.write_page, writer, page),
                      listing, page.template in LONG_PAGES) for page in pages]

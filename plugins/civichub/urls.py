@@ -26,8 +26,10 @@ DEFAULT_URLS = {
     "roundups.year": "liens/{year}/",
     "roundups.sources": "liens/sources/",
     "roundups.source": "liens/sources/{slug}/",
+    "roundups.source.page": "liens/sources/{slug}/page/{page}/",  # the pages after the first
     "roundups.tags": "liens/tags/",
     "roundups.tag": "liens/tags/{slug}/",
+    "roundups.tag.page": "liens/tags/{slug}/page/{page}/",
     "programme": "evenements/{event}/programme/",
     "room": "evenements/{event}/salles/{room}/",
     "opendata": "donnees/",
@@ -83,12 +85,17 @@ class Urls:
     def roundup_year(self, year: int) -> str:
         return self.patterns["roundups.year"].format(year=year)
 
-    def roundup_source(self, source: str) -> str:
-        """The page of every link from one publication, by name ('Le Monde') or slug."""
-        return self.patterns["roundups.source"].format(slug=label_slug(source))
+    def roundup_source(self, source: str, page: int = 1) -> str:
+        """The page of every link from one publication, by name ('Le Monde') or slug; page: which
+        of its pages (pages/roundups.py, links_per_page)."""
+        if page == 1:
+            return self.patterns["roundups.source"].format(slug=label_slug(source))
+        return self.patterns["roundups.source.page"].format(slug=label_slug(source), page=page)
 
-    def roundup_tag(self, tag: str) -> str:
-        return self.patterns["roundups.tag"].format(slug=label_slug(tag))
+    def roundup_tag(self, tag: str, page: int = 1) -> str:
+        if page == 1:
+            return self.patterns["roundups.tag"].format(slug=label_slug(tag))
+        return self.patterns["roundups.tag.page"].format(slug=label_slug(tag), page=page)
 
     @staticmethod
     def file_of(url: str) -> str:

@@ -11,3 +11,7 @@ class Page:
     url: str  # relative to the site root, 'personnes/x/' or 'liens/feed.xml'
     template: str  # theme template name, without '.html'
     values: dict[str, Any] = field(default_factory=dict)
+
+
+class SettingError(ValueError):
+    """A setting that a page set reads is wrong; the message names it and says what to do."""

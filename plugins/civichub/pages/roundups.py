@@ -1,5 +1,10 @@
 """Link reviews: the index, one page per roundup, and the archives by year, source and tag.
 
+A tag or a source can gather thousands of links over years of weekly reviews: its links are
+listed CIVICHUB_LINKS_PER_PAGE at a time (default 40), newest first, a roundup's links never split
+between two pages. The first page keeps the tag's or the source's URL; the others are page/2/,
+page/3/... under it, out of the search index (they would give the search the same title again).
+
 Drafts (`status: draft`) are shown only when the setting CIVICHUB_PREVIEW is true: they then get
 pages marked "Brouillon" (not indexed by search engines) and appear in the archives. Feeds never
 list them (exports/feeds.py reads hub.published_roundups())."""
@@ -11,7 +16,11 @@ from typing import Iterator
 from ..hub import family_first, name_key
 from ..model import Link, Roundup
 from ..urls import label_slug
-from . import Page
+from . import Page, SettingError
+
+# About 900 bytes of HTML a link with its excerpt: 40 keep a page under the theme's 50 KB budget
+# (tests/test_budget.py)
+LINKS_PER_PAGE = 40
 
 
 @dataclass
@@ -34,8 +43,43 @@ class Group:
             self.links.append((roundup, [link]))
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One page of a tag's or a source's links: its number (from 1), the URLs of all the group's
+    pages, and the links it lists, by roundup."""
+
+    number: int
+    urls: tuple[str, ...]
+    links: list[tuple[Roundup, list[Link]]]
+
+    @property
+    def count(self) -> int:
+        return len(self.urls)
+
+    @property
+    def previous(self) -> str | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.urls[self.number] if self.number < self.count else None
+
+    @property
+    def shown(self) -> list[int | None]:
+        """The page numbers the pager shows: the first, the last, and two each side of this one;
+        None where numbers are left out."""
+        numbers = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        shown: list[int | None] = []
+        for number in numbers:
+            if shown and number > shown[-1] + 1:
+                shown.append(None)
+            shown.append(number)
+        return shown
+
+
 def pages(hub, urls, settings) -> Iterator[Page]:
     preview = bool(settings.get("CIVICHUB_PREVIEW", False))
+    per_page = links_per_page(settings)
     shown = list(hub.roundups) if preview else hub.published_roundups()
     years = by_year(shown)
     sources = grouped(shown, lambda link: [link.source])
@@ -55,10 +99,45 @@ def pages(hub, urls, settings) -> Iterator[Page]:
                                                               "years": years})
     yield Page(urls("roundups.sources"), "roundups_sources", {**common, "sources": sources})
     for source in sources:
-        yield Page(urls.roundup_source(source.slug), "roundups_source", {**common, "source": source})
+        for listing in listings(source, per_page, urls.roundup_source):
+            yield Page(listing.urls[listing.number - 1], "roundups_source",
+                       {**common, "source": source, "listing": listing})
     yield Page(urls("roundups.tags"), "roundups_tags", {**common, "tags": tags})
     for tag in tags:
-        yield Page(urls.roundup_tag(tag.slug), "roundups_tag", {**common, "tag": tag})
+        for listing in listings(tag, per_page, urls.roundup_tag):
+            yield Page(listing.urls[listing.number - 1], "roundups_tag", {**common, "tag": tag, "listing": listing})
+
+
+def links_per_page(settings: dict) -> int:
+    value = settings.get("CIVICHUB_LINKS_PER_PAGE", LINKS_PER_PAGE)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingError(f"CIVICHUB_LINKS_PER_PAGE = {value!r} is not a number of links: set a whole "
+                           f"number such as {LINKS_PER_PAGE}, or 0 to list each tag's and each source's "
+                           "links on one page")
+    return value
+
+
+def listings(group: Group, per_page: int, url_of) -> list[Listing]:
+    """The pages of a group's links; url_of(slug, number) gives each page's URL."""
+    chunks = split_links(group.links, per_page)
+    page_urls = tuple(url_of(group.slug, number) for number in range(1, len(chunks) + 1))
+    return [Listing(number, page_urls, chunk) for number, chunk in enumerate(chunks, 1)]
+
+
+def split_links(links: list[tuple[Roundup, list[Link]]], per_page: int) -> list[list]:
+    """links, by roundup, in pages of at most per_page links (all on one page for 0). A roundup's
+    links stay together: one with more than per_page has a page of its own."""
+    if not per_page:
+        return [links]
+    chunks: list[list] = [[]]
+    size = 0
+    for roundup, items in links:
+        if chunks[-1] and size + len(items) > per_page:
+            chunks.append([])
+            size = 0
+        chunks[-1].append((roundup, items))
+        size += len(items)
+    return chunks
 
 
 def by_year(roundups: list[Roundup]) -> list[tuple[int, list[Roundup]]]:
@@ -133,6 +212,6 @@ def check_urls(urls, roundups: list[Roundup], years) -> None:
     taken = {urls(roundup): roundup for roundup in roundups}
     for year, _ in years:
         if urls.roundup_year(year) in taken:
-            raise ValueError(f"roundup #{taken[urls.roundup_year(year)].number} and the {year} archive "
-                             f"both want {urls.roundup_year(year)}: change 'roundups.year' or 'roundup' "
-                             "in CIVICHUB_URLS")
+            raise SettingError(f"roundup #{taken[urls.roundup_year(year)].number} and the {year} archive "
+                               f"both want {urls.roundup_year(year)}: change 'roundups.year' or 'roundup' "
+                               "in CIVICHUB_URLS")
