@@ -198,3 +198,43 @@ def test_screenshots(page, sample_site, base_url):
                 page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
                 taken += 1
     assert taken >= 4 * (len(PAGES) - 1)
+
+
+@pytest.fixture(scope="module")
+def paged_url(tmp_path_factory):
+    """The sample hub built with two links to a page of a source's or a tag's links, served."""
+    import functools
+    import http.server
+    import threading
+
+    from civichub.build import build
+    from conftest import QuietHandler, copy_of_sample
+    root = copy_of_sample(tmp_path_factory.mktemp("paged"))
+    with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
+        conf.write("\nCIVICHUB_LINKS_PER_PAGE = 2\n")
+    site = build(root / "pelicanconf.py", root / "output")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/liens/sources/le-monde/", "/liens/sources/le-monde/page/2/"])
+def test_the_pages_of_a_source_s_links_and_their_pager(page, paged_url, axe, path, scheme):
+    page.emulate_media(color_scheme=scheme)
+    assert page.goto(paged_url + path).ok
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                     "resultTypes": ["violations"]})
+    assert results.response["violations"] == [], describe(results.response["violations"])
+    # every target of the pager is 24 px or more each way (WCAG 2.5.8), and leads on
+    targets = page.locator("nav.pager a, nav.pager [aria-current]")
+    assert targets.count() == 3
+    for index in range(targets.count()):
+        box = targets.nth(index).bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, (targets.nth(index).inner_text(), box)
+    other = page.locator("nav.pager a[rel]").first
+    other.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/page/2/" if path.endswith("le-monde/") else "/le-monde/")
