@@ -68,9 +68,9 @@ class Listing:
     def shown(self) -> list[int | None]:
         """The page numbers the pager shows: the first, the last, and two each side of this one;
         None where numbers are left out."""
-        numbers = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        around = range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)
         shown: list[int | None] = []
-        for number in numbers:
+        for number in sorted({1, self.count, *around}):
             if shown and number > shown[-1] + 1:
                 shown.append(None)
             shown.append(number)
