@@ -88,14 +88,16 @@ class Urls:
     def roundup_source(self, source: str, page: int = 1) -> str:
         """The page of every link from one publication, by name ('Le Monde') or slug; page: which
         of its pages (pages/roundups.py, links_per_page)."""
-        if page == 1:
-            return self.patterns["roundups.source"].format(slug=label_slug(source))
-        return self.patterns["roundups.source.page"].format(slug=label_slug(source), page=page)
+        return self._label_page("roundups.source", source, page)
 
     def roundup_tag(self, tag: str, page: int = 1) -> str:
+        return self._label_page("roundups.tag", tag, page)
+
+    def _label_page(self, name: str, label: str, page: int) -> str:
+        """A source's or a tag's page: the first at the pattern `name`, the others at `name.page`."""
         if page == 1:
-            return self.patterns["roundups.tag"].format(slug=label_slug(tag))
-        return self.patterns["roundups.tag.page"].format(slug=label_slug(tag), page=page)
+            return self.patterns[name].format(slug=label_slug(label))
+        return self.patterns[f"{name}.page"].format(slug=label_slug(label), page=page)
 
     @staticmethod
     def file_of(url: str) -> str:

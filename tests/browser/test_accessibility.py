@@ -203,21 +203,13 @@ def test_screenshots(page, sample_site, base_url):
 @pytest.fixture(scope="module")
 def paged_url(tmp_path_factory):
     """The sample hub built with two links to a page of a source's or a tag's links, served."""
-    import functools
-    import http.server
-    import threading
-
     from civichub.build import build
-    from conftest import QuietHandler, copy_of_sample
+    from conftest import copy_of_sample, served
     root = copy_of_sample(tmp_path_factory.mktemp("paged"))
     with open(root / "pelicanconf.py", "a", encoding="utf-8") as conf:
         conf.write("\nCIVICHUB_LINKS_PER_PAGE = 2\n")
-    site = build(root / "pelicanconf.py", root / "output")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(build(root / "pelicanconf.py", root / "output")) as url:
+        yield url
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -2,16 +2,13 @@
 the page), and axe-core finds no WCAG 2.1 A/AA violation on English pages."""
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
 from civichub import search
-from conftest import QuietHandler, build_english_sample
+from conftest import build_english_sample, served
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENT = "/evenements/journee-civic-tech-2019/"
@@ -29,10 +26,8 @@ def english_url(tmp_path_factory):
             search.index_site(site)
         except search.SearchUnavailable:
             pass  # the search test skips itself
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,7 @@ JavaScript or without an index. The site is served under a sub-path (/hub/), as 
 page of a forge, to check that result links follow the site wherever it is."""
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,15 +12,11 @@ import pytest
 from civichub import generator, search
 from civichub.build import build
 from civichub.pages import search as search_pages
+from conftest import served
 
 pytest.importorskip("pagefind", reason='pip install "pagefind[extended]"')
 ROOT = Path(__file__).resolve().parents[2]
 SEARCH = "/hub/recherche/"
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +28,8 @@ def search_url(tmp_path_factory):
             patch.setattr(generator, "PAGE_SETS", generator.PAGE_SETS + (search_pages,))
         site = build(ROOT / "pelicanconf.py", folder / "hub")
     search.index_site(site)
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(folder) as url:
+        yield url
 
 
 def search_for(page, term: str) -> None:
