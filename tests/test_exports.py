@@ -7,7 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from icalendar import Calendar
+from hypothesis import given, settings, strategies as st
+from icalendar import Calendar, Event
 from lxml import etree
 
 from civichub.build import build, read_settings
@@ -417,7 +418,6 @@ def test_control_characters_never_reach_the_exports(tiny):
 @pytest.mark.parametrize("zones", [(), ("Europe/Paris",), ("America/Montreal", "Europe/Paris")])
 def test_a_calendar_head_is_what_icalendar_writes(name, zones):
     """ics.calendar_head makes only the name's line per calendar: the same bytes as a Calendar."""
-    from icalendar import Calendar
     cal = Calendar()
     for key, value in (("prodid", ics.PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"),
                        ("method", "PUBLISH"), ("x-wr-calname", name)):
@@ -425,3 +425,70 @@ def test_a_calendar_head_is_what_icalendar_writes(name, zones):
     if len(zones) == 1:
         cal.add("x-wr-timezone", zones[0])
     assert ics.calendar_head(name, zones) + ics.END == cal.to_ical(sorted=True)
+
+
+# -- a session's VEVENT, written by ics.vevent rather than through icalendar's Event --------------
+
+def icalendar_vevent(hub, site, session, start, end) -> bytes:
+    """The reference: the same properties through icalendar's Event."""
+    event = Event()
+    event.add("uid", ics.uid(session, site))
+    event.add("dtstamp", site.timestamp.astimezone(UTC))
+    event.add("dtstart", start)
+    if end is not None:
+        event.add("dtend", end)
+    event.add("summary", ics.clean(session.title), parameters={"LANGUAGE": hub.language_of(session)})
+    event.add("description", ics.description_text(hub, session, open_end=end is None))
+    location = ics.location_text(hub, session)
+    if location:
+        event.add("location", location)
+    url = ics.absolute_url(site, site.urls(session))
+    if url:
+        event.add("url", url)
+    event.add("categories", [hub.format_label(session)])
+    event.add("class", "PUBLIC")
+    event.add("transp", "TRANSPARENT" if hub.is_break(session) else "OPAQUE")
+    return event.to_ical(sorted=True)
+
+
+@pytest.mark.parametrize("url", ["https://hub.example", ""])
+def test_every_vevent_is_what_icalendar_writes(sample_hub, url):
+    """Byte for byte, for every timed session of the sample hub (long descriptions, commas,
+    semicolons, accents, open ends, breaks), with and without a site URL."""
+    hub, settings = sample_hub
+    site = site_for(settings, url)
+    timed = [(session, *hub.span(session)) for event in hub.events for session in hub.timed_sessions(event)]
+    assert len(timed) >= 18
+    for session, start, end in timed:
+        assert ics.vevent(hub, site, session, start, end) == icalendar_vevent(hub, site, session, start, end)
+
+
+# Characters TEXT escapes or that take several octets, and runs long enough to be folded anywhere
+TEXT_PIECES = list("aé€😀 ;,\\:\"^\n\r\t") + ["\r\n", "x" * 70, "é" * 37, "😀" * 19]
+
+
+def unescaped(text: str) -> str:
+    """What a TEXT value means once read: every line break a LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=30).map("".join))
+def test_a_text_property_reads_back_as_written(text):
+    """RFC 5545 3.1: no line longer than 75 octets, none cut inside a character nor inside an
+    escape; icalendar reads back the same text. Where icalendar's own writer would also write the
+    line, the bytes are the same."""
+    line = ics.content_line("DESCRIPTION", ics.text_value(text))
+    physical = line.split(b"\r\n")
+    assert physical[-1] == b""
+    for number, part in enumerate(physical[:-1]):
+        assert len(part) <= 75
+        assert number == 0 or part.startswith(b" ")
+        part.decode("utf-8")  # whole characters only
+        assert (len(part) - len(part.rstrip(b"\\"))) % 2 == 0  # an escape's two characters together
+    vevent = Event.from_ical(b"BEGIN:VEVENT\r\n" + line + b"END:VEVENT\r\n")
+    assert str(vevent["DESCRIPTION"]) == unescaped(text)
+    if "\\" not in text and "^" not in text:  # icalendar moves them to the next line where it folds
+        reference = Event()
+        reference.add("description", text)
+        assert b"BEGIN:VEVENT\r\n" + line + b"END:VEVENT\r\n" == reference.to_ical()
