@@ -20,7 +20,7 @@ TEMPLATES = {
     "base": "<main>{% block body %}{{ html }}{% endblock %}</main>{{ self.body() }}",
     "raw": "{% autoescape false %}{{ text }}{% endautoescape %}{{ text }}",
     "calls": ("{% for i in [1, 2] %}{{ with_context() }}{{ with_env() }}{{ counter(i) }}{{ shown.method(i) }}"
-              "{{ Made(i) }}{{ stop() }}{{ plain(i, k=text) }}{% endfor %}"
+              "{{ Made(i) }}{{ stop() }}{{ plain(i, k=text) }}{{ shown.with_context(i) }}{{ with_eval() }}{% endfor %}"
               "{% macro m(x) %}{{ with_context() }}{{ x }}{% endmacro %}{% for i in [3] %}{{ m(i) }}{% endfor %}"
               "{% set loop_var = 'outer' %}{{ with_context() }}"),
 }
@@ -34,7 +34,7 @@ class Shown:
         return "<not this>"
 
 
-from jinja2 import pass_context, pass_environment  # noqa: E402
+from jinja2 import pass_context, pass_environment, pass_eval_context  # noqa: E402
 
 
 @pass_context
@@ -65,6 +65,15 @@ class WithMethod:
     def method(self, i):
         return f"<m{i}>"
 
+    @pass_context
+    def with_context(self, context, i):
+        return f"[method {i} {context.get('i', '-')}]"
+
+
+@pass_eval_context
+def with_eval(eval_context):
+    return f"[eval {eval_context.autoescape}]"
+
 
 def stop():
     raise StopIteration
@@ -76,7 +85,7 @@ def plain(i, k=""):
 
 VALUES = {"text": "Tom & <Jerry> \"q\" 'a'", "html": Markup("<a href='x'>&amp;</a>"), "number": 3.5,
           "none": None, "obj": Shown(), "with_context": with_context, "with_env": with_env,
-          "counter": Counter(), "Made": Made, "stop": stop, "plain": plain, "shown": WithMethod()}
+          "counter": Counter(), "Made": Made, "with_eval": with_eval, "stop": stop, "plain": plain, "shown": WithMethod()}
 
 
 def environment(install: bool) -> Environment:
@@ -97,6 +106,8 @@ def test_calls_render_what_they_render_with_jinja_own_context():
     page = environment(True).get_template("calls").render(VALUES)
     assert page == environment(False).get_template("calls").render(VALUES)
     assert "[env True][counter 1 Tom]" in page and "[outer -]" in page and "[made 2]" in page and "&lt;1Tom" in page
+    assert "[method 2 -][eval True]" in page
+    assert isinstance(environment(True).get_template("calls").new_context(VALUES), fastjinja.CallingContext)
 
 
 def test_outputs_are_escaped_without_markup():
