@@ -40,6 +40,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from ..model import note_prose_reads, reading
 from .ics import absolute_url, address, clean, people_text, plain_text, uid
 
 # lxml and uuid (which imports platform) are imported where schedules are made: 40 ms of every
@@ -61,12 +62,27 @@ TIME_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 def schedule_json(hub, event, site) -> bytes:
     data = {"$schema": SCHEMA_URL, "generator": {"name": GENERATOR},
-            "schedule": schedule_data(hub, event, site)}
+            "schedule": shared_schedule_data(hub, event, site)}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def schedule_xml(hub, event, site) -> bytes:
-    return render_xml(schedule_data(hub, event, site), site, event)
+    return render_xml(shared_schedule_data(hub, event, site), site, event)
+
+
+_last: dict = {"made_for": (), "data": None, "reads": frozenset()}
+
+
+def shared_schedule_data(hub, event, site) -> dict:
+    """schedule_data, made once for an event's two files, which are made one after the other
+    (programme.event_files): half of each file's cost. The files only read it."""
+    made_for = (hub, event, site)
+    if len(_last["made_for"]) == 3 and all(a is b for a, b in zip(_last["made_for"], made_for)):
+        note_prose_reads(_last["reads"])  # the second file depends on what the data was made from
+    else:
+        data, reads = reading(lambda: schedule_data(hub, event, site))
+        _last.update(made_for=made_for, data=data, reads=reads)
+    return _last["data"]
 
 
 # -- the shared structure -----------------------------------------------------------------------
