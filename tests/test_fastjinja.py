@@ -1,6 +1,8 @@
 """Templates compiled by fastjinja.CodeGenerator render what Jinja's own generator renders."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 from jinja2 import DictLoader, Environment
 from markupsafe import Markup
@@ -20,7 +22,8 @@ TEMPLATES = {
     "base": "<main>{% block body %}{{ html }}{% endblock %}</main>{{ self.body() }}",
     "raw": "{% autoescape false %}{{ text }}{% endautoescape %}{{ text }}",
     "calls": ("{% for i in [1, 2] %}{{ with_context() }}{{ with_env() }}{{ counter(i) }}{{ shown.method(i) }}"
-              "{{ Made(i) }}{{ stop() }}{{ plain(i, k=text) }}{{ shown.with_context(i) }}{{ with_eval() }}{% endfor %}"
+              "{{ Made(i) }}{{ stop() }}{{ plain(i, k=text) }}{{ shown.with_context(i) }}{{ with_eval() }}"
+              "{{ urls(i) }}{{ own(i) }}{{ dynamic(i) }}{{ text.upper() }}{{ cached() }}{{ partly(k=i) }}{% endfor %}"
               "{% macro m(x) %}{{ with_context() }}{{ x }}{% endmacro %}{% for i in [3] %}{{ m(i) }}{% endfor %}"
               "{% set loop_var = 'outer' %}{{ with_context() }}"),
 }
@@ -70,6 +73,38 @@ class WithMethod:
         return f"[method {i} {context.get('i', '-')}]"
 
 
+class Urls:
+    """A callable object that takes nothing (url_for)."""
+
+    def __call__(self, i):
+        return f"[url {i}]"
+
+
+class Dynamic:
+    """Answers any attribute, jinja_pass_arg included: Jinja passes what it answers."""
+
+    def __getattr__(self, name):
+        return None
+
+    def __call__(self, i):
+        return f"[dynamic {i}]"
+
+
+def own_answer() -> Urls:
+    """An instance that takes the context though its class does not."""
+    def called(context, i):
+        return f"[own {i} {context.get('text')[:3]}]"
+    made = type("Own", (), {"__call__": lambda self, *a: called(*a)})()
+    made.jinja_pass_arg = pass_context(lambda: None).jinja_pass_arg
+    return made
+
+
+@functools.lru_cache(maxsize=None)
+@pass_context
+def cached(context):
+    return f"[cached {context.get('text')[:3]}]"
+
+
 @pass_eval_context
 def with_eval(eval_context):
     return f"[eval {eval_context.autoescape}]"
@@ -85,7 +120,8 @@ def plain(i, k=""):
 
 VALUES = {"text": "Tom & <Jerry> \"q\" 'a'", "html": Markup("<a href='x'>&amp;</a>"), "number": 3.5,
           "none": None, "obj": Shown(), "with_context": with_context, "with_env": with_env,
-          "counter": Counter(), "Made": Made, "with_eval": with_eval, "stop": stop, "plain": plain, "shown": WithMethod()}
+          "counter": Counter(), "Made": Made, "with_eval": with_eval, "urls": Urls(), "own": own_answer(),
+          "dynamic": Dynamic(), "cached": cached, "partly": functools.partial(plain, 0), "stop": stop, "plain": plain, "shown": WithMethod()}
 
 
 def environment(install: bool) -> Environment:
@@ -106,7 +142,8 @@ def test_calls_render_what_they_render_with_jinja_own_context():
     page = environment(True).get_template("calls").render(VALUES)
     assert page == environment(False).get_template("calls").render(VALUES)
     assert "[env True][counter 1 Tom]" in page and "[outer -]" in page and "[made 2]" in page and "&lt;1Tom" in page
-    assert "[method 2 -][eval True]" in page
+    assert "[method 2 -][eval True][url 2][own 2 Tom][dynamic 2]TOM &amp; &lt;JERRY&gt;" in page
+    assert "[cached Tom]&lt;01&gt;" in page
     assert isinstance(environment(True).get_template("calls").new_context(VALUES), fastjinja.CallingContext)
 
 
