@@ -374,6 +374,32 @@ def test_daylight_saving_day_and_second_day_in_another_zone(tiny):
     assert dates == ["2019-03-31T01:30:00+01:00", "2019-03-31T03:30:00+02:00"]
 
 
+def test_an_event_in_utc_names_its_zone_as_every_other(tiny):
+    """A UTC event's times carry TZID=UTC, the VTIMEZONE the calendar holds (icalendar would write
+    a final Z): calendars read them at the same instants."""
+    tiny.write("events/en-ligne/event.yaml", """
+        title: Atelier en ligne
+        start: 2020-05-04
+        timezone: UTC
+        """)
+    tiny.write("events/en-ligne/sessions.yaml", """
+        - id: visio
+          title: En visio
+          format: atelier
+          start: "10:00"
+          end: "11:30"
+          speakers: [loic-blondiaux]
+        """)
+    output = tiny.build()
+    for path in ("evenements/en-ligne/programme.ics", "personnes/loic-blondiaux/agenda.ics"):
+        cal = calendar(output / path)
+        assert cal.get_missing_tzids() == set()
+        visio = by_uid_suffix(cal, "visio")
+        assert visio.decoded("DTSTART").astimezone(UTC) == datetime(2020, 5, 4, 10, 0, tzinfo=UTC)
+        assert visio.decoded("DTEND").astimezone(UTC) == datetime(2020, 5, 4, 11, 30, tzinfo=UTC)
+    assert b"DTSTART;TZID=UTC:20200504T100000\r\n" in (output / "evenements/en-ligne/programme.ics").read_bytes()
+
+
 def test_text_is_escaped_in_every_format(tiny):
     title = "Avant <l'heure> & \"après\""
     description = "Un & deux < trois \"cités\"\n\nSecond paragraphe ; virgule, fin."
