@@ -231,3 +231,25 @@ def test_what_a_macro_file_reads_is_noted_when_it_is_compiled_and_cached(tmp_pat
     assert made[0] == made[1]
     assert set(made[0][1]) >= {"SITEURL", "site"} and "page_title" not in made[0][1]
     assert len(list(tmp_path.iterdir())) == len(MACRO_FILES) - 1  # local.html was not compiled
+
+
+def test_an_error_in_a_call_is_reported_as_jinja_reports_it():
+    """The template's lines in the traceback, and no frame of CallingContext (as Jinja's own
+    call, it is internal code)."""
+    import traceback
+
+    def boom(x):
+        raise ValueError(f"boom {x}")
+
+    def frames(install: bool) -> list[str]:
+        env = Environment(loader=DictLoader({"t": "{% macro m(x) %}{{ boom(x) }}{% endmacro %}\n\n{{ m(1) }}"}),
+                          autoescape=True)
+        if install:
+            fastjinja.install(env)
+        with pytest.raises(ValueError, match="boom 1") as raised:
+            env.get_template("t").render(boom=boom)
+        return [f"{frame.name}:{frame.lineno}" for frame in traceback.extract_tb(raised.value.__traceback__)]
+
+    ours = frames(True)
+    assert ours == frames(False)
+    assert "call" not in " ".join(ours) and "top-level template code:3" in ours
