@@ -121,6 +121,27 @@ def reading(make: Callable[[], T]) -> tuple[T, frozenset[str]]:
     return value, frozenset(reads)
 
 
+class MadeOnce:
+    """Values made once per build and key, for the units that share them (an event's two
+    schedule files, a table's CSV and JSON, a session's VEVENT in every calendar that holds it).
+    What making one read of free text counts again for each unit handed it. The build is told by
+    the identity of its objects (the hub, the site): a new one forgets the previous values."""
+
+    def __init__(self):
+        self.owners: tuple = ()
+        self.made: dict = {}
+
+    def __call__(self, owners: tuple, key, make: Callable[[], T]) -> T:
+        if len(owners) != len(self.owners) or any(a is not b for a, b in zip(owners, self.owners)):
+            self.owners, self.made = owners, {}
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = reading(make)
+        else:
+            note_prose_reads(found[1])
+        return found[0]
+
+
 def note_prose_reads(files: Iterable[str]) -> None:
     """For a cache that hands out something made from free text earlier: what it read counts again."""
     if _reading is not None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .. import markup
-from ..model import note_prose_reads, reading
+from ..model import MadeOnce
 
 # icalendar and lxml are imported where calendars are made: importing them takes a tenth of a
 # second, which a rebuild that writes no calendar would spend for nothing
@@ -109,19 +109,11 @@ def head_around_name(zones: tuple[str, ...]) -> tuple[bytes, bytes]:
     return before, after
 
 
-_serialised: dict = {"site": None, "events": {}}
+_serialised = MadeOnce()
 
 
 def vevent_bytes(hub, site, session, start, end) -> bytes:
-    if _serialised["site"] is not site:  # a new build: forget the previous one's components
-        _serialised.update(site=site, events={})
-    cached = _serialised["events"].get(session.key)
-    if cached is None or cached[0] is not session:
-        cached = (session, *reading(lambda: vevent(hub, site, session, start, end)))
-        _serialised["events"][session.key] = cached
-    else:
-        note_prose_reads(cached[2])  # a calendar that reuses it depends on what it was made from
-    return cached[1]
+    return _serialised((hub, site), session.key, lambda: vevent(hub, site, session, start, end))
 
 
 @lru_cache(maxsize=None)  # one per zone and date range: a few hundred even for a person's calendars

@@ -31,7 +31,7 @@ from functools import partial
 from typing import Any, Callable, Iterator, NamedTuple
 
 from ..caches import cache_path, load_pickle, write_pickle
-from ..model import note_prose_reads, prose_reads, prose_unnoted, reading
+from ..model import MadeOnce, note_prose_reads, prose_reads, prose_unnoted
 
 DEFAULT_LICENSE = {
     "name": "etalab-2.0",
@@ -527,21 +527,13 @@ def table_files(hub, site, posts, settings) -> Iterator[tuple[str, Callable[[], 
         yield where[f"{spec.name}.json"], partial(made_table_bytes, json_bytes, spec, hub, site, kept)
 
 
-_made: dict = {"hub": None, "tables": {}}
+_made = MadeOnce()
 
 
 def made_table_bytes(to_bytes: Callable[[Table], bytes], spec: Table, hub, site,
                      kept: KeptRows | None = None) -> bytes:
-    """A table's file; its rows are made once for both files, and the free text they read is
-    noted again for the second one."""
-    if _made["hub"] is not hub:
-        _made.update(hub=hub, tables={})
-    cached = _made["tables"].get(spec.name)
-    if cached is None:
-        cached = _made["tables"][spec.name] = reading(lambda: table_of(spec, hub, site.urls, site.absolute, kept))
-    else:
-        note_prose_reads(cached[1])
-    return to_bytes(cached[0])
+    """A table's file; its rows are made once for both files (MadeOnce)."""
+    return to_bytes(_made((hub,), spec.name, lambda: table_of(spec, hub, site.urls, site.absolute, kept)))
 
 
 def package_file(site, settings, read: Callable[[str], bytes]) -> tuple[str, bytes]:

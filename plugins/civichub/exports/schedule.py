@@ -40,7 +40,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..model import note_prose_reads, reading
+from ..model import MadeOnce
 from .ics import absolute_url, address, clean, people_text, plain_text, uid
 
 # lxml and uuid (which imports platform) are imported where schedules are made: 40 ms of every
@@ -70,19 +70,13 @@ def schedule_xml(hub, event, site) -> bytes:
     return render_xml(shared_schedule_data(hub, event, site), site, event)
 
 
-_last: dict = {"made_for": (), "data": None, "reads": frozenset()}
+_made = MadeOnce()
 
 
 def shared_schedule_data(hub, event, site) -> dict:
-    """schedule_data, made once for an event's two files, which are made one after the other
-    (programme.event_files): half of each file's cost. The files only read it."""
-    made_for = (hub, event, site)
-    if len(_last["made_for"]) == 3 and all(a is b for a, b in zip(_last["made_for"], made_for)):
-        note_prose_reads(_last["reads"])  # the second file depends on what the data was made from
-    else:
-        data, reads = reading(lambda: schedule_data(hub, event, site))
-        _last.update(made_for=made_for, data=data, reads=reads)
-    return _last["data"]
+    """schedule_data, made once for an event's two files: half of each file's cost. The files
+    only read it."""
+    return _made((hub, site), event.slug, lambda: schedule_data(hub, event, site))
 
 
 # -- the shared structure -----------------------------------------------------------------------

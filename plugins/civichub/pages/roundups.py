@@ -53,6 +53,10 @@ class Listing:
     links: list[tuple[Roundup, list[Link]]]
 
     @property
+    def url(self) -> str:
+        return self.urls[self.number - 1]
+
+    @property
     def count(self) -> int:
         return len(self.urls)
 
@@ -100,12 +104,11 @@ def pages(hub, urls, settings) -> Iterator[Page]:
     yield Page(urls("roundups.sources"), "roundups_sources", {**common, "sources": sources})
     for source in sources:
         for listing in listings(source, per_page, urls.roundup_source):
-            yield Page(listing.urls[listing.number - 1], "roundups_source",
-                       {**common, "source": source, "listing": listing})
+            yield Page(listing.url, "roundups_source", {**common, "source": source, "listing": listing})
     yield Page(urls("roundups.tags"), "roundups_tags", {**common, "tags": tags})
     for tag in tags:
         for listing in listings(tag, per_page, urls.roundup_tag):
-            yield Page(listing.urls[listing.number - 1], "roundups_tag", {**common, "tag": tag, "listing": listing})
+            yield Page(listing.url, "roundups_tag", {**common, "tag": tag, "listing": listing})
 
 
 def links_per_page(settings: dict) -> int:
