@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 
-from . import incremental, markup, parallel
+from . import incremental, markup, parallel, precompile
 from .exports import feeds, opendata as opendata_files, programme as programme_files
 from .hub import Hub
 from .caches import collector_paused
@@ -47,6 +47,14 @@ UNITS_PER_JOB = 50  # small enough to even out the processes' loads, big enough 
 
 
 class HubGenerator(Generator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Pelican reads its posts next, in this process only: the templates are compiled meanwhile
+        precompile.start(self.env, self.processes())
+
+    def processes(self) -> int:
+        return self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
+
     def generate_context(self) -> None:
         # Every record made here, the hub and its indexes live to the end of the build: the
         # collector has nothing to find among them, and each of its passes over their million
@@ -54,7 +62,11 @@ class HubGenerator(Generator):
         # forked processes do not touch, and so copy, the memory they share. generate_output
         # lets go of them.
         with collector_paused():
-            self.make_hub()
+            try:
+                self.make_hub()
+            except BaseException:
+                precompile.stop()
+                raise
             gc.freeze()
 
     def make_hub(self) -> None:
@@ -81,6 +93,7 @@ class HubGenerator(Generator):
     def generate_output(self, writer) -> None:
         """Every page and export file whose inputs changed since the previous build (all of them
         on a first build: incremental.py), shared out between the CPUs (CIVICHUB_JOBS, default all)."""
+        precompile.wait()
         try:
             self.make_what_changed(writer, files_of(self.settings, Path(self.output_path)))
         finally:
@@ -94,8 +107,7 @@ class HubGenerator(Generator):
         self.claim(writer, files, [name for made in kept.values() for name in made.outputs])
         kept.update(self.pelican_pages(writer, files))
         self.made: dict[str, Made] = {}
-        processes = self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
-        for summary in parallel.share_out(self.jobs(to_make), processes,
+        for summary in parallel.share_out(self.jobs(to_make), self.processes(),
                                           partial(written_by, writer, files, self.made)):
             merge_written(writer, files, self.made, summary)
         self.write_file(*opendata_files.package_file(self.site, self.settings, self.read_file))
@@ -117,7 +129,7 @@ class HubGenerator(Generator):
         if len(units) <= UNITS_PER_JOB:  # a rebuild after an edit: one job, in this process (no fork)
             return [partial(self.make_units, units)] if units else []
         for name in sorted(self.templates):
-            self.get_template(name)  # compiled once, here, before the work is shared out
+            self.get_template(name)  # compiled, or read from the cache (precompile.py), once, before forking
         first = [unit for unit in units if unit.long]
         rest = [unit for unit in units if not unit.long]
         return [partial(self.make_units, [unit]) for unit in first] + \
