@@ -123,16 +123,20 @@ class HubGenerator(Generator):
         return pages.made
 
     def jobs(self, units: list[Unit]) -> list[partial]:
-        """The longest units (whole exports, LONG_EXPORTS, LONG_PAGES) first, one per job, so
-        that the chunks of pages and files even out the end; a few units, one job, whose
-        templates are compiled as it needs them."""
+        """The longest units (whole exports, LONG_EXPORTS, LONG_PAGES) first, one per job (but
+        files of one name: a table's CSV and JSON, whose rows are made once for both), so that
+        the chunks of pages and files even out the end; a few units, one job, whose templates
+        are compiled as it needs them."""
         if len(units) <= UNITS_PER_JOB:  # a rebuild after an edit: one job, in this process (no fork)
             return [partial(self.make_units, units)] if units else []
         for name in sorted(self.templates):
             self.get_template(name)  # compiled, or read from the cache (precompile.py), once, before forking
-        first = [unit for unit in units if unit.long]
+        first: dict[str, list[Unit]] = {}
+        for unit in units:
+            if unit.long:  # files of one name (a table's CSV and JSON) share what they are made from
+                first.setdefault(os.path.splitext(unit.key)[0], []).append(unit)
         rest = [unit for unit in units if not unit.long]
-        return [partial(self.make_units, [unit]) for unit in first] + \
+        return [partial(self.make_units, together) for together in first.values()] + \
             [partial(self.make_units, rest[i:i + UNITS_PER_JOB]) for i in range(0, len(rest), UNITS_PER_JOB)]
 
     def units(self, writer, posts) -> list[Unit]:
