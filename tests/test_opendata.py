@@ -346,3 +346,22 @@ def test_licence_comes_from_the_settings(hub):
     soup = BeautifulSoup((output / "donnees/index.html").read_text(encoding="utf-8"), "html.parser")
     link = soup.find("a", rel="license")
     assert link["href"] == licence["path"] and link.get_text() == "Open Database License"
+
+
+def test_a_build_makes_each_table_rows_once_for_its_two_files(tmp_path, monkeypatch):
+    """A table's CSV and JSON files are made in one job, so in one process: its rows are made
+    once (model.MadeOnce holds them for the second file), whichever process takes the job."""
+    from civichub.exports import opendata
+    from conftest import copy_of_sample
+    made = tmp_path / "made.txt"
+    table_of = opendata.table_of
+
+    def noted(spec, *args, **kwargs):
+        with open(made, "a", encoding="utf-8") as handle:  # from every process of the build
+            handle.write(spec.name + "\n")
+        return table_of(spec, *args, **kwargs)
+
+    monkeypatch.setattr(opendata, "table_of", noted)
+    root = copy_of_sample(tmp_path / "hub")
+    build(root / "pelicanconf.py", tmp_path / "output", {"CIVICHUB_JOBS": 2})
+    assert sorted(made.read_text(encoding="utf-8").split()) == sorted(spec.name for spec in opendata.TABLES)
