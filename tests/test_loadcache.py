@@ -159,9 +159,10 @@ def test_the_cache_file_does_not_grow_with_every_edit(hub):
 def test_a_file_written_anew_keeps_whole_chunks_and_pickles_the_rest_again(tmp_path):
     """Entries loaded ahead are pickled a hundred to a chunk; when the file is written anew
     without some of them (stale), a chunk they were in is pickled again for the others."""
-    from civichub.model import Content
+    from civichub.fingerprint import Fingerprint
     cache = loadcache.LoadCache(tmp_path / loadcache.FILE_NAME)
-    entries = {(f"content/people/p{n}.yaml", n, n, n, 1): loadcache.Loaded(Content(files=n), []) for n in range(5)}
+    entries = {(f"content/people/p{n}.yaml", n, n, n, 1): loadcache.Loaded((), [], Fingerprint(str(n), {}))
+               for n in range(5)}
     keys = list(entries)
     first, second = {k: entries[k] for k in keys[:3]}, {k: entries[k] for k in keys[3:]}
     for chunk in (first, second):

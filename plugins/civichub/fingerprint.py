@@ -25,9 +25,7 @@ class Fingerprint:
 def fingerprint(content: Content) -> Fingerprint:
     """The fingerprint of the records loaded from one file."""
     texts: dict[str, list] = defaultdict(list)
-    records = [*content.actors.values(), *content.people.values(), *content.events.values(),
-               *content.sessions, *content.roundups, *content.timeline, *content.posts]
-    structure = digest(repr([shape(record, texts) for record in records]))
+    structure = digest(repr([shape(record, texts) for record in content.records()]))
     return Fingerprint(structure, {name: digest(repr(values)) for name, values in texts.items()})
 
 

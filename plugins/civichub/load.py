@@ -119,22 +119,14 @@ class Loader:
         try:
             self.run_guarded(path, load_one)
             made = fingerprint(self.content) if self.fingerprints else None
-            return Loaded(self.content, self.problems, made)
+            return Loaded(self.content.records(), self.problems, made)
         finally:
             self.content, self.problems = outer
 
     def merge(self, display: str, loaded: Loaded) -> None:
-        part, content = loaded.content, self.content
         if loaded.fingerprint is not None:
-            content.fingerprints[display] = loaded.fingerprint
-        content.actors.update(part.actors)
-        content.people.update(part.people)
-        content.events.update(part.events)
-        content.sessions += part.sessions
-        content.roundups += part.roundups
-        content.posts += part.posts
-        if part.timeline:
-            content.timeline = part.timeline
+            self.content.fingerprints[display] = loaded.fingerprint
+        self.content.add(loaded.records)
         self.problems += loaded.problems
 
     def run_guarded(self, path: Path, load_one: Callable[[Path], None]) -> None:

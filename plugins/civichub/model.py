@@ -446,3 +446,32 @@ class Content:
     declared: dict[str, set[str]] = field(default_factory=lambda: {"actor": set(), "person": set()})
     # each file's fingerprint.Fingerprint, by file (when loaded for a build)
     fingerprints: dict[str, Fingerprint] = field(default_factory=dict)
+
+    def records(self) -> tuple:
+        """Every record, kind after kind (one file's: loadcache.Loaded)."""
+        return (*self.actors.values(), *self.people.values(), *self.events.values(), *self.sessions,
+                *self.roundups, *self.timeline, *self.posts)
+
+    def add(self, records: tuple) -> None:
+        """One file's records, each in its place; a timeline file's entries are the timeline."""
+        timeline = []
+        for record in records:
+            kind = type(record)
+            if kind is Person:
+                self.people[record.slug] = record
+            elif kind is Actor:
+                self.actors[record.slug] = record
+            elif kind is Roundup:
+                self.roundups.append(record)
+            elif kind is Session:
+                self.sessions.append(record)
+            elif kind is Post:
+                self.posts.append(record)
+            elif kind is Event:
+                self.events[record.slug] = record
+            elif kind is TimelineEntry:
+                timeline.append(record)
+            else:
+                raise TypeError(f"not a record: {kind.__name__}")
+        if timeline:
+            self.timeline = timeline
