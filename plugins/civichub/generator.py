@@ -26,7 +26,7 @@ from .model import note_prose_reads, reading
 from .pages import Page, SettingError, directory, opendata, programme, roundups, search as search_pages, site
 from .output import files_of
 from .writer import PelicanPages
-from .pipeline import BuildFailed, build_hub, load_and_check
+from .pipeline import BuildFailed, build_hub, load_and_check, processes_of
 from .urls import Site, Urls
 
 log = logging.getLogger("civichub")
@@ -53,7 +53,7 @@ class HubGenerator(Generator):
         precompile.start(self.env, self.processes())
 
     def processes(self) -> int:
-        return self.settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
+        return processes_of(self.settings)
 
     def generate_context(self) -> None:
         # Every record made here, the hub and its indexes live to the end of the build: the

@@ -41,7 +41,7 @@ def load_and_check(content_dir: Path, settings: dict, display_root: Path | None 
     path = caches.cache_path(settings, loadcache.FILE_NAME) if cached else None
     cache = caches.read_cache(path, loadcache.LoadCache.open) if path else None
     content, problems = load.load(Path(content_dir), display_root, cache, fingerprints=cached,
-                                  processes=settings.get("CIVICHUB_JOBS") or parallel.usable_cpus())
+                                  processes=processes_of(settings))
     problems += check.check(content, formats_from(settings))
     return Checked(content, sorted_problems(problems))
 
@@ -52,3 +52,8 @@ def build_hub(checked: Checked, settings: dict, cached: bool = False) -> hub.Hub
         raise BuildFailed(checked.problems)
     found = caches.cache_path(settings, mentions.FILE_NAME) if cached else None
     return hub.build(checked.content, formats_from(settings), found)
+
+
+def processes_of(settings: dict) -> int:
+    """How many processes a build's work is shared out between (CIVICHUB_JOBS, default all CPUs)."""
+    return settings.get("CIVICHUB_JOBS") or parallel.usable_cpus()
