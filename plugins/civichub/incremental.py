@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .caches import (cache_path, code_digest, collector_paused, digest, files_under, hash_files, load_pickle,
                      pickled_by_fields, read_cache, write_pickle)
@@ -118,24 +118,32 @@ def inputs_of(hub, settings: dict, context: dict) -> Inputs:
 
 def content_digests(hub) -> tuple[str, dict[str, str]]:
     """(digest of the structure, {source: digest of its free text}), from each file's
-    fingerprint, made when the file was loaded (and kept with it in the load cache)."""
+    fingerprint, made when the file was loaded (and kept with it in the load cache). The
+    structure is hashed as lines of text rather than as the repr() of tuples: at scale 10 (8,100
+    files, 9,000 mentions), 34 ms instead of 52, in every build."""
     content = hub.content
-    structure = [(name, fingerprint.structure) for name, fingerprint in content.fingerprints.items()]
-    structure.append((shape(content.declared, {}), content.files, mention_shape(hub)))
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update("\n".join([f"{name}\0{fingerprint.structure}"
+                             for name, fingerprint in content.fingerprints.items()]).encode("utf-8", "surrogateescape"))
+    hasher.update(repr((shape(content.declared, {}), content.files)).encode("utf-8", "surrogateescape"))
+    for line in mention_lines(hub):
+        hasher.update(line.encode("utf-8", "surrogateescape"))
     prose: dict[str, str] = {}
     for fingerprint in content.fingerprints.values():
         prose.update(fingerprint.prose)
-    return digest(repr(structure)), prose
+    return hasher.hexdigest(), prose
 
 
-def mention_shape(hub) -> tuple:
-    """Mentions found in free text change lists on actors' and people's pages: structure."""
-    links = tuple((slug, tuple((m.roundup.slug, m.link.path, m.detected) for m in mentions))
-                  for index in (hub.actor_mentions, hub.person_mentions)
-                  for slug, mentions in sorted(index.items()))
-    posts = tuple((slug, tuple(post.slug for post in found))
-                  for index in (hub.actor_posts, hub.person_posts) for slug, found in sorted(index.items()))
-    return links, posts
+def mention_lines(hub) -> Iterator[str]:
+    """Mentions found in free text change lists on actors' and people's pages: structure. A line
+    per actor or person mentioned, and per kind of mention."""
+    for label, index in (("actor", hub.actor_mentions), ("person", hub.person_mentions)):
+        for slug, mentions in sorted(index.items()):
+            yield f"\n{label} {slug}:" + "\0".join([f"{m.roundup.slug}\0{m.link.path}\0{m.detected:d}"
+                                                     for m in mentions])
+    for label, index in (("actor-posts", hub.actor_posts), ("person-posts", hub.person_posts)):
+        for slug, found in sorted(index.items()):
+            yield f"\n{label} {slug}:" + "\0".join([post.slug for post in found])
 
 
 def environment_digest(settings: dict, context: dict, bodies: dict[str, str]) -> str:
