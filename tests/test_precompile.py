@@ -20,11 +20,12 @@ TEMPLATES = {
 VALUES = {"title": "Journée <civic tech>", "url": "https://example.org/?a=1&b=2"}
 
 
-def environment(cache: Path, templates: dict[str, str] | None = None, loader=None) -> Environment:
+def environment(cache: Path, templates: dict[str, str] | None = None, loader=None,
+                cache_class=FileSystemBytecodeCache) -> Environment:
     """As Pelican's: the theme's templates, and Pelican's own behind a '!simple/' prefix."""
     theme = loader or DictLoader(templates or TEMPLATES)
     env = Environment(loader=ChoiceLoader([theme, PrefixLoader({"!simple": DictLoader({"base.html": "simple"})})]),
-                      autoescape=True, bytecode_cache=FileSystemBytecodeCache(str(cache), fastjinja.BYTECODE_NAMES))
+                      autoescape=True, bytecode_cache=cache_class(str(cache), fastjinja.BYTECODE_NAMES))
     fastjinja.install(env)
     return env
 
@@ -122,3 +123,28 @@ def test_a_build_that_fails_on_its_content_stops_it_at_once(hub):
     with pytest.raises(BuildFailed):
         hub.build()
     assert not precompile._running  # stopped, and collected
+
+
+class SlowCache(FileSystemBytecodeCache):
+    """A cache whose files take long to write: the process is stopped while one is written."""
+
+    def dump_bytecode(self, bucket):
+        write = bucket.write_bytecode
+
+        def slowly(handle):
+            time.sleep(0.3)
+            write(handle)
+
+        bucket.write_bytecode = slowly
+        super().dump_bytecode(bucket)
+
+
+def test_stopped_while_writing_a_template_it_leaves_no_temporary_file(tmp_path):
+    """Jinja writes a compiled template into a temporary file, then renames it: the process ends
+    through Jinja's clean-up, which removes the file, not in the middle of the writing."""
+    precompile.start(environment(tmp_path, cache_class=SlowCache), processes=2)
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the first temporary file is there
+    precompile.stop()
+    assert not [path.name for path in tmp_path.iterdir() if not path.name.endswith(".cache")]
