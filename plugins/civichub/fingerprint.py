@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .caches import digest
 from .fields import Ref
-from .model import Content, Source
+from .model import Source
 from .problems import Pos
 
 
@@ -22,10 +22,10 @@ class Fingerprint:
     prose: dict[str, str]  # source ('file' or 'file#links[2]') -> digest of its free text
 
 
-def fingerprint(content: Content) -> Fingerprint:
-    """The fingerprint of the records loaded from one file."""
+def fingerprint(records: tuple) -> Fingerprint:
+    """The fingerprint of the records loaded from one file (Content.records)."""
     texts: dict[str, list] = defaultdict(list)
-    structure = digest(repr([shape(record, texts) for record in content.records()]))
+    structure = digest(repr([shape(record, texts) for record in records]))
     return Fingerprint(structure, {name: digest(repr(values)) for name, values in texts.items()})
 
 

@@ -50,10 +50,7 @@ class HubGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Pelican reads its posts next, in this process only: the templates are compiled meanwhile
-        precompile.start(self.env, self.processes())
-
-    def processes(self) -> int:
-        return processes_of(self.settings)
+        precompile.start(self.env, processes_of(self.settings))
 
     def generate_context(self) -> None:
         # Every record made here, the hub and its indexes live to the end of the build: the
@@ -107,7 +104,7 @@ class HubGenerator(Generator):
         self.claim(writer, files, [name for made in kept.values() for name in made.outputs])
         kept.update(self.pelican_pages(writer, files))
         self.made: dict[str, Made] = {}
-        for summary in parallel.share_out(self.jobs(to_make), self.processes(),
+        for summary in parallel.share_out(self.jobs(to_make), processes_of(self.settings),
                                           partial(written_by, writer, files, self.made)):
             merge_written(writer, files, self.made, summary)
         self.write_file(*opendata_files.package_file(self.site, self.settings, self.read_file))

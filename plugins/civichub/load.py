@@ -118,8 +118,8 @@ class Loader:
         self.content, self.problems = Content(), []
         try:
             self.run_guarded(path, load_one)
-            made = fingerprint(self.content) if self.fingerprints else None
-            return Loaded(self.content.records(), self.problems, made)
+            records = self.content.records()
+            return Loaded(records, self.problems, fingerprint(records) if self.fingerprints else None)
         finally:
             self.content, self.problems = outer
 

@@ -66,7 +66,7 @@ def compile_and_exit(environment, names: list[str]) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for stream in (0, 1, 2):
             os.dup2(devnull, stream)
-        os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # (start() forks only where os.fork exists: POSIX)
         for name in sorted(names):
             try:
                 environment.get_template(name)
