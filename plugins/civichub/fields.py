@@ -14,11 +14,10 @@ import yaml
 
 from .caches import pickled_by_fields
 from .problems import Pos, Problem, did_you_mean, error
-from .source import YamlDoc
+from .source import NULL_TAG, YamlDoc
 
 INVALID = object()  # a value that failed validation; its problem is already recorded
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-NULL_TAG = "tag:yaml.org,2002:null"
 
 
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss"})
