@@ -35,8 +35,7 @@ def test_a_rebuild_indexes_through_the_cache_and_keeps_the_unchanged_files(hub):
     before = index_files(site)
     # the hashed files of the site's index are the cache's (links), the others are copies
     for name, inode in before.items():
-        if name != search.ANCHORED:  # (the site's own note)
-            assert ((cache / name).stat().st_ino == inode) == searchcache.hashed(name), name
+        assert ((cache / name).stat().st_ino == inode) == searchcache.hashed(name), name
     hub.write(PERSON, EDITED)
     build(hub.root / "pelicanconf.py", site)
     assert "Professeur émérite" in fragments(site)["/personnes/loic-blondiaux/"]
@@ -44,7 +43,7 @@ def test_a_rebuild_indexes_through_the_cache_and_keeps_the_unchanged_files(hub):
     kept = {name for name in before.keys() & after.keys() if before[name] == after[name]}
     assert any(name.startswith("fragment/") for name in kept) and len(kept) > len(after) // 2
     # the cache holds this index and nothing more: the edited page's old fragment is gone
-    assert set(searchcache.files_in(cache)) - set(search.UNUSED) == set(after) - {search.ANCHORED}
+    assert set(searchcache.files_in(cache)) - set(search.UNUSED) == set(after)
     assert readable(site)
 
 
@@ -87,7 +86,7 @@ def test_a_cache_another_process_holds_is_left_alone(site, tmp_path):
     with open(tmp_path / "cache.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a build beside a server
         stats = search.index_site(site, "fr", cache)
-    assert stats["files"] == len(fragments(site)) and readable(site)
+    assert stats["pages"] == len(fragments(site)) and readable(site)
     assert not list(cache.iterdir())
 
 

@@ -145,30 +145,3 @@ def test_serve_puts_the_site_live_then_its_search_index(hub):
     assert lines[rebuilt + 1].startswith("civichub serve: rebuilt in")
     assert lines[rebuilt + 2].startswith("civichub serve: search index updated in")
     assert "Traceback" not in server.output
-
-
-def test_pages_written_without_search_are_all_prepared_by_the_next_index(hub, monkeypatch):
-    """A build prepares (link anchors) only the pages it writes while the index notes that every
-    page has its anchors (search.anchored); pages written by a build without search, then
-    indexed by the server, which prepares nothing, make the next build prepare every page."""
-    site = hub.build()
-    assert search.anchored(site)
-    hub.write(PERSON, EDITED)
-    settings = hub.root / "pelicanconf.py"
-    build(settings, site, {"CIVICHUB_SEARCH": False})
-    assert not (site / "pagefind").exists()
-    hub.write(PERSON, "name: Loïc Blondiaux\ntitles: [Professeur]\n")
-    build_site(settings, site, search_later=True)  # as the server builds, then indexes
-    refresh(site)
-    assert search.is_current(site) and not search.anchored(site)
-    prepared = []
-    original = search.prepare
-    monkeypatch.setattr(search, "prepare", lambda site_dir, written=None: prepared.append(written)
-                        or original(site_dir, written))
-    hub.write(PERSON, "name: Loïc Blondiaux\ntitles: [Maître de conférences]\n")
-    build(settings, site)
-    assert prepared == [None] and search.anchored(site)  # every page
-    hub.write(PERSON, EDITED)
-    build(settings, site)
-    assert "personnes/loic-blondiaux/index.html" in prepared[1] and search.anchored(site)  # what it wrote
-    assert len(prepared[1]) < 5

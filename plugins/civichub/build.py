@@ -156,16 +156,11 @@ def finish_site(staging: Path, output: Path, files: OutputFiles, settings: dict,
         pdf.write_programme_pdfs(staging, *settings["CIVICHUB_HUB"])
     if index:
         live_index = output / search.OUTPUT if files.base and (output / search.OUTPUT).is_dir() else None
-        # the other pages have their link anchors when the live index says so (search.anchored)
-        written = {name for name in files.replaced if name.endswith(".html")} \
-            if live_index and search.anchored(output) else None
         try:
             search.index_site(staging, settings.get("DEFAULT_LANG", "fr"), cache_path(settings, "pagefind"),
-                              live_index, written)
+                              live_index)
         except search.SearchUnavailable as exc:
             raise BuildFailed([], str(exc)) from exc
-    elif later:
-        search.prepare(staging)  # the link anchors of the pages written, before they go live
     if whole:
         relink_unchanged(output, staging, fresh)
     if settings.get("CIVICHUB_PRECOMPRESS"):

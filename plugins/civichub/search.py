@@ -3,8 +3,9 @@
 The search itself runs in the reader's browser (pagefind.js fetches index fragments): no server.
 What gets indexed is decided by the theme: base.html marks <main> with `data-pagefind-body` and
 `data-pagefind-filter="type:<kind>"` (session, link, person, actor, post, event, page), which the
-search page (/recherche/) offers as filters. Roundup pages get an anchor per link (`lien-N` on
-each link's heading) when the theme gives none, so a search for a link title lands on the link.
+search page (/recherche/) offers as filters. The theme gives each link of a roundup page an id
+(`lien-N` on the link's heading), which Pagefind makes a sub-result of: a search for a link's
+title lands on the link.
 
 Pagefind is optional (`pip install "pagefind[extended]"`): index_site() raises SearchUnavailable
 with a one-line message when it is missing.
@@ -20,7 +21,6 @@ import argparse
 import functools
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -42,15 +42,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # In the index folder: the pages changed after the index was made. A token, new each time.
 STALE = ".stale"
-# In the index folder: every page of the site has its link anchors (prepare ran on all of them,
-# or on each page written since). A build then prepares only the pages it writes.
-ANCHORED = ".anchored"
 ENTRY = searchcache.ENTRY  # names the index's other files
-BODY = "data-pagefind-body"
-LINK_PAGE = 'data-pagefind-filter="type:link"'
-BODY_BYTES, LINK_PAGE_BYTES = BODY.encode(), LINK_PAGE.encode()
-# A link of a roundup (theme/templates/roundup_macros.html, link_item): <li class="link"> <hN>
-LINK_HEADING = re.compile(r'(<li class="link"[^>]*>\s*<h([2-6]))((?:\s+[^>]*)?>)')
 
 
 class SearchUnavailable(Exception):
@@ -58,24 +50,19 @@ class SearchUnavailable(Exception):
 
 
 def index_site(site_dir: Path, language: str = "fr", cache: Path | None = None,
-               previous: Path | None = None, written: set[str] | None = None) -> dict:
+               previous: Path | None = None) -> dict:
     """Index every HTML page of site_dir into site_dir/pagefind/, through cache when given (see
-    searchcache.py; previous: the live site's index, whose unchanged files are linked). written:
-    the pages written since the site was last indexed, the only ones that can lack their link
-    anchors, for a site whose index says its pages have them (anchored; None: any page). Returns
-    the figures: {'pages': pages with data-pagefind-body (Pagefind's count when written is given),
-    'files': pages Pagefind indexed, 'anchors': link anchors added, 'language': the index
-    language, 'bytes': size of pagefind/, 'seconds': time taken}. Raises SearchUnavailable."""
-    pagefind_executable()  # before any page is touched
+    searchcache.py; previous: the live site's index, whose unchanged files are linked). Returns
+    the figures: {'pages': pages indexed (those with data-pagefind-body), 'language': the index
+    language, 'bytes': size of pagefind/, 'seconds': time taken}. Raises SearchUnavailable.
+    The pages are read by Pagefind alone: a roundup's links have their anchors from the theme
+    (roundup.html), which Pagefind makes sub-results of."""
     site_dir = Path(site_dir).resolve()
     started = time.perf_counter()
-    pages, anchors = prepare(site_dir, written)
-    files = make_index(site_dir, language, site_dir / OUTPUT, cache=cache, previous=previous)
-    (site_dir / OUTPUT / ANCHORED).write_bytes(b"")
-    pages = pages if written is None else files  # (prepare read only some)
+    pages = make_index(site_dir, language, site_dir / OUTPUT, cache=cache, previous=previous)
     size = sum(os.stat(os.path.join(folder, name)).st_size
                for folder, _, names in os.walk(site_dir / OUTPUT) for name in names)
-    return {"pages": pages, "files": files, "anchors": anchors, "language": language, "bytes": size,
+    return {"pages": pages, "language": language, "bytes": size,
             "seconds": round(time.perf_counter() - started, 2)}
 
 
@@ -153,12 +140,6 @@ def stale_token(site_dir: Path) -> str | None:
         return None
 
 
-def anchored(site_dir: Path) -> bool:
-    """Whether every page of site_dir has its link anchors, as its index folder notes: then only
-    the pages a build writes need prepare."""
-    return (site_dir / OUTPUT / ANCHORED).is_file()
-
-
 def is_current(site_dir: Path) -> bool:
     """Whether site_dir has an index made after its last pages were written."""
     return (site_dir / OUTPUT / "pagefind.js").is_file() and stale_token(site_dir) is None
@@ -184,8 +165,6 @@ def refresh_index(site_dir: Path, language: str, lock: Callable[[], AbstractCont
                 return pages
             if now != token:  # pages written meantime, which this index may not have
                 (target / STALE).write_text(now, encoding="utf-8")
-            if anchored(site_dir):  # (builds that served meanwhile prepared what they wrote)
-                (target / ANCHORED).write_bytes(b"")
             replace_index(target, site_dir / OUTPUT)
     finally:
         shutil.rmtree(target, ignore_errors=True)
@@ -231,46 +210,6 @@ def replace_index(new: Path, live: Path) -> None:
         remove_empty_parents(live, Path(relative).parent)
 
 
-def prepare(site_dir: Path, written: set[str] | None = None) -> tuple[int, int]:
-    """Add link anchors to roundup pages on disk (the anchor must exist where a result points):
-    to those written (relative paths), or to all. Returns (pages read that Pagefind will index:
-    those with data-pagefind-body, anchors added)."""
-    pages = anchors = 0
-    for path in html_files(site_dir, written):
-        with open(path, "rb") as handle:
-            data = handle.read()
-        pages += BODY_BYTES in data
-        if LINK_PAGE_BYTES in data:  # only roundups are decoded
-            html, added = anchor_links(data.decode("utf-8"))
-            if added:
-                replace(Path(path), html.encode("utf-8"))
-                anchors += added
-    return pages, anchors
-
-
-def html_files(site_dir: Path, among: set[str] | None = None) -> list[str]:
-    """The site's HTML files but the skipped ones, sorted (os.walk: a Path per file costs); only
-    those among these relative paths, when given."""
-    if among is not None:
-        return [os.path.join(site_dir, relative) for relative in sorted(among)
-                if relative.endswith(".html") and relative.split("/")[0] not in SKIPPED]
-    found = []
-    for folder, subfolders, names in os.walk(site_dir):
-        if folder == str(site_dir):
-            subfolders[:] = [name for name in subfolders if name not in SKIPPED]
-            names = [name for name in names if name not in SKIPPED]
-        found += [os.path.join(folder, name) for name in names if name.endswith(".html")]
-    return sorted(found)
-
-
-def replace(path: Path, data: bytes) -> None:
-    """Write a new file in the place of path, never into it: the staging folder may hold hard links
-    to the live site's files, which must not change before the swap."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def glob_of(site_dir: Path) -> str:
     """A glob of every HTML file but the skipped ones (Pagefind's globs have no negation):
     '{index.html,acteurs/**/*.html,...}'."""
@@ -283,22 +222,6 @@ def glob_of(site_dir: Path) -> str:
         elif entry.suffix == ".html":
             parts.append(entry.name)
     return "{" + ",".join(parts) + "}"
-
-
-def anchor_links(html: str) -> tuple[str, int]:
-    """Give each link heading of a roundup page an id, lien-1, lien-2... in page order, unless
-    it has one: Pagefind turns headings with ids into sub-results pointing at #lien-N."""
-    count = 0
-
-    def add(match: re.Match) -> str:
-        nonlocal count
-        count += 1
-        if " id=" in match.group(3):
-            return match.group(0)
-        return f'{match.group(1)} id="lien-{count}"{match.group(3)}'
-
-    changed = LINK_HEADING.sub(add, html)
-    return changed, (count if changed != html else 0)
 
 
 def _index(site_dir: Path, language: str, executable: str, target: Path,
