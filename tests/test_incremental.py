@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from civichub import caches, fingerprint, incremental, loadcache, serve
-from civichub.build import build
+from civichub.build import build, build_site
 from civichub.exports import opendata
 from civichub.model import Person, Source, prose_reads
 from civichub.writer import PelicanPages
@@ -300,6 +300,21 @@ def test_what_the_new_site_no_longer_has_leaves_the_live_one(hub):
     assert "theme/css/search.css" in before and "theme/css/search.css" not in after
     assert before["theme/css/civichub.css"][0] == after["theme/css/civichub.css"][0]
     assert not list(hub.glob(".output.new-*"))  # the build's own folder is gone
+
+
+def test_the_site_is_live_before_the_build_saves_its_record(hub):
+    """build_site tells went_live once the new site is in place; the previous record is gone by
+    then (a build stopped there makes the next one full) and the new one is saved after."""
+    record = hub / ".cache" / incremental.RECORD_NAME
+    assert record.is_file()
+    edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
+    seen = []
+
+    def went_live(built):
+        page = (hub / "output/personnes/alex-roy/index.html").read_text(encoding="utf-8")
+        seen.append(("Représentant régional" in page, record.exists(), built.pages))
+    built = build_site(hub / "pelicanconf.py", hub / "output", went_live=went_live)
+    assert seen == [(True, False, built.pages)] and record.is_file()
 
 
 def test_a_build_forked_by_the_server_gives_the_site_a_full_build_gives(hub):

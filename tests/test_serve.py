@@ -103,6 +103,28 @@ def test_a_build_runs_in_a_child_whose_result_comes_back():
     assert serve.in_child(lambda: os.kill(os.getpid(), signal.SIGKILL)) is None  # died: no result
 
 
+def test_a_result_sent_early_is_handed_over_while_the_child_goes_on(tmp_path):
+    """The server reports a build (and reloads its readers' pages) once the site is live, while
+    the build still saves its record; it returns once the build's process has ended."""
+    go, after = tmp_path / "go", tmp_path / "after"
+    seen = []
+
+    def work(send):
+        send("live")
+        deadline = time.monotonic() + 20  # until the parent has the result (20 s: it never came)
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        after.write_text("saved")
+        return "returned"
+
+    result = serve.in_child(work, sent=lambda outcome: (seen.append((outcome, after.exists())), go.touch()))
+    assert seen == [("live", False)] and result == "live" and after.exists()
+    seen.clear()
+    assert serve.in_child(lambda send: "returned", sent=seen.append) == "returned" and seen == ["returned"]
+    assert serve.in_child(lambda send: os.kill(os.getpid(), signal.SIGKILL), sent=seen.append) is None
+    assert seen == ["returned", None]
+
+
 def test_only_a_change_to_the_code_restarts_the_server(tmp_path):
     root = tmp_path.resolve()
     assert serve.code_changed(root, {(Change.modified, str(root / "plugins" / "civichub" / "hub.py"))})

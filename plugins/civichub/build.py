@@ -14,7 +14,7 @@ import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from . import incremental, search
 from .caches import cache_path
@@ -74,9 +74,12 @@ class Built:
 
 
 def build_site(settings_file: Path, output: Path | None = None, overrides: dict | None = None,
-               full: bool = False, search_later: bool = False) -> Built:
+               full: bool = False, search_later: bool = False,
+               went_live: Callable[[Built], None] = lambda built: None) -> Built:
     """build(), telling how many pages the site has. With search_later, the search index is not
-    made: the site goes live at once, its index marked stale (Built.search_pending)."""
+    made: the site goes live at once, its index marked stale (Built.search_pending). went_live
+    is told as soon as the new site is in place, before the build tidies up and saves its record
+    (a server reloads its readers' pages then)."""
     from pelican import Pelican
 
     settings = read_settings(settings_file, overrides)
@@ -117,14 +120,16 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
             else:
                 kept = ("pagefind",) if settings.get("CIVICHUB_SEARCH", True) else ()
                 commit(staging, output, files, fresh, kept)
-                shutil.rmtree(staging)
+            built = Built(output, len(pages), pending)
+            went_live(built)
+            shutil.rmtree(staging, ignore_errors=True)  # (what commit left: folders)
             incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
             logging.getLogger().removeHandler(counter)
-    return Built(output, len(pages), pending)
+    return built
 
 
 def forget_logged_messages() -> None:

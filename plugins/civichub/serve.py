@@ -34,7 +34,7 @@ from typing import Callable, Iterator, TypeVar
 
 from . import search
 from .caches import cache_path
-from .build import BuildLocked, build_lock, build_site, read_settings
+from .build import BuildLocked, Built, build_lock, build_site, read_settings
 from .pipeline import BuildFailed
 from .problems import Problem
 
@@ -103,10 +103,16 @@ class Attempt:
     search_pending: bool = False  # the site's search index is to be made again
 
 
-def attempt(settings_file: Path, output: Path) -> Attempt:
+def attempt(settings_file: Path, output: Path, send: Callable[[Attempt], None] = lambda outcome: None) -> Attempt:
+    """A build of the site, as the server reports it; sent as soon as the new site is live (the
+    build then saves its record: the readers need not wait for that)."""
     started = time.perf_counter()
+
+    def rebuilt(built: Built) -> Attempt:
+        return Attempt(f"rebuilt in {time.perf_counter() - started:.2f} s", search_pending=built.search_pending)
     try:
-        built = build_site(settings_file, output, search_later=True)
+        built = build_site(settings_file, output, search_later=True,
+                           went_live=lambda built: send(rebuilt(built)))
     except BuildFailed as exc:
         return Attempt(f"build failed ({exc}); serving an error page until it is fixed", True, str(exc),
                        [p for p in exc.problems if p.is_error])
@@ -115,14 +121,15 @@ def attempt(settings_file: Path, output: Path) -> Attempt:
     except Exception as exc:  # a bug in a template or plugin: keep serving, say what happened
         failure = f"{type(exc).__name__}: {exc}"
         return Attempt(f"build crashed: {failure}", True, failure)
-    return Attempt(f"rebuilt in {time.perf_counter() - started:.2f} s", search_pending=built.search_pending)
+    return rebuilt(built)
 
 
-def in_child(function: Callable[..., T], *args) -> T | None:
+def in_child(function: Callable[..., T], *args, sent: Callable[[T | None], None] | None = None) -> T | None:
     """function(*args) run in a forked process; its result comes back pickled through a pipe
     (None if the process ended without one). The process ends with the function, so it runs
     without the cyclic garbage collector, as `civichub build` does (cli.run). (civichub runs where
-    fork and fcntl do.)"""
+    fork and fcntl do.) With sent, function takes one more argument, send, to send its result
+    before it returns: sent is called with it at once, the process going on to its end."""
     sys.stdout.flush()  # else what is buffered would be printed twice
     sys.stderr.flush()
     reader, writer = os.pipe()
@@ -133,7 +140,8 @@ def in_child(function: Callable[..., T], *args) -> T | None:
             gc.disable()
             os.close(reader)
             with os.fdopen(writer, "wb") as pipe:
-                pickle.dump(function(*args), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                send = functools.partial(send_once, pipe, [])
+                send(function(*args, send) if sent else function(*args))
         except BaseException:  # noqa: BLE001 - interrupted: the server gets no result
             status = 1
         finally:
@@ -142,21 +150,40 @@ def in_child(function: Callable[..., T], *args) -> T | None:
             os._exit(status)
     os.close(writer)
     with os.fdopen(reader, "rb") as pipe:
-        data = pipe.read()
+        try:
+            result = pickle.load(pipe)
+        except (EOFError, pickle.UnpicklingError):  # ended without a result
+            result = None
+        if sent:
+            sent(result)
+        pipe.read()  # until the process ends (a build holds the site's lock until then)
     os.waitpid(pid, 0)
-    return pickle.loads(data) if data else None
+    return result
+
+
+def send_once(pipe, done: list, result) -> None:
+    if not done:
+        pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        pipe.flush()
+        done.append(True)
 
 
 def rebuild(settings_file: Path, output: Path, state: State) -> Attempt:
-    outcome = in_child(attempt, settings_file, output)
-    if outcome is None:  # killed: the site was left as it was
-        outcome = Attempt("the build stopped before it finished", unchanged=True)
-    print(f"civichub serve: {outcome.report}", flush=True)
-    if outcome.failed:
-        state.set(outcome.failure, outcome.problems)
-    elif not outcome.unchanged:
-        state.set()
-    return outcome
+    """A build in a forked process, reported (and the readers' pages reloaded) as soon as its site
+    is live; returns once the process has ended."""
+    reported: list[Attempt] = []
+
+    def report(outcome: Attempt | None) -> None:
+        if outcome is None:  # killed: the site was left as it was
+            outcome = Attempt("the build stopped before it finished", unchanged=True)
+        print(f"civichub serve: {outcome.report}", flush=True)
+        if outcome.failed:
+            state.set(outcome.failure, outcome.problems)
+        elif not outcome.unchanged:
+            state.set()
+        reported.append(outcome)
+    in_child(attempt, settings_file, output, sent=report)
+    return reported[0]
 
 
 class SearchRefresh:
