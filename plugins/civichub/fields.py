@@ -48,7 +48,9 @@ class Ctx:
 
     doc: YamlDoc
     problems: list[Problem] = dc_field(default_factory=list)
-    positions: dict[str, Pos] = dc_field(default_factory=dict)
+    # each value's path -> the start of its node (a yaml Mark): packed into the record's
+    # model.Positions once the file is read, a Pos made only when a message needs one
+    marks: dict[str, yaml.Mark] = dc_field(default_factory=dict)
     seen: set[int] = dc_field(default_factory=set)
 
     def pos(self, node: yaml.Node) -> Pos:
@@ -79,7 +81,7 @@ class Type:
             return ctx.fail(node, path, "YAML anchors and aliases are not supported",
                             "write the value out in full")
         ctx.seen.add(id(node))
-        ctx.positions[path] = ctx.pos(node)
+        ctx.marks[path] = node.start_mark
         return self.check(node, path, ctx)
 
     def check(self, node: yaml.Node, path: str, ctx: Ctx) -> Any:
@@ -333,7 +335,7 @@ class Struct(Type):
                          "write the value out in full")
                 continue
             if is_null(value_node):
-                ctx.positions[where] = ctx.pos(value_node)
+                ctx.marks[where] = value_node.start_mark
                 if spec.required:
                     ctx.fail(value_node, where, f"required field '{key}' is empty", spec.help)
                 continue

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import pickle
 import re
-from collections import defaultdict
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -14,8 +13,8 @@ from . import parallel, schema
 from .fields import INVALID, SLUG_RE, Ctx, Type, slugify
 from .fingerprint import fingerprint
 from .loadcache import Key, Loaded, LoadCache
-from .model import (Actor, Affiliation, Content, Event, Link, Participant, Person, Place, Post, Room,
-                    Roundup, Section, Session, Source, Theme, TimelineEntry)
+from .model import (Actor, Affiliation, Content, Event, Link, Participant, Person, Place, Positions, Post,
+                    Room, Roundup, Section, Session, Source, Theme, TimelineEntry)
 from .problems import Pos, Problem, error, warning
 from .source import SourceError, parse_yaml, read_text, split_front_matter
 
@@ -154,8 +153,8 @@ class Loader:
         ctx = Ctx(doc)
         value = spec.convert(doc.root, "", ctx)
         self.problems.extend(ctx.problems)
-        ctx.positions[""] = doc.pos(doc.root)
-        return value, Source(display, ctx.positions)
+        ctx.marks[""] = doc.root.start_mark
+        return value, Source(display, Positions.of_marks(display, ctx.marks, line_offset))
 
     # -- kinds -----------------------------------------------------------------------------
 
@@ -326,15 +325,17 @@ def pelican_slug(title: str) -> str:
 ITEM_PATH = re.compile(r"^\[(\d+)\](?:\.(.*))?$")
 
 
-def positions_by_item(positions: dict[str, Pos]) -> dict[int, dict[str, Pos]]:
+def positions_by_item(positions: Positions) -> dict[int, Positions]:
     """The positions of a list file split per item, paths relative to the item ('[3].end' ->
     item 3, 'end'; '[3]' -> item 3, ''), in one pass over the file's positions."""
-    items: dict[int, dict[str, Pos]] = defaultdict(dict)
-    for path, pos in positions.items():
+    items: dict[int, tuple[list[str], list[int]]] = {}
+    for path, line, col in positions.entries():
         match = ITEM_PATH.match(path)
         if match:
-            items[int(match[1])][match[2] or ""] = pos
-    return items
+            paths, numbers = items.setdefault(int(match[1]), ([], []))
+            paths.append(match[2] or "")
+            numbers += (line, col)
+    return {index: Positions.packed(positions.file, paths, numbers) for index, (paths, numbers) in items.items()}
 
 
 METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z_ -]*):\s*(.*)$")

@@ -29,9 +29,8 @@ class Source:
     def __reduce__(self):
         """Pickled (in the load cache) with its positions packed: most builds never read one."""
         if isinstance(self.positions, dict) and all(p.file == self.file for p in self.positions.values()):
-            numbers = array("I", [n for p in self.positions.values() for n in (p.line, p.col)])
-            packed = Positions(self.file, "\0".join(self.positions), numbers.tobytes())
-            return Source, (self.file, packed, self.prefix)
+            numbers = [n for p in self.positions.values() for n in (p.line, p.col)]
+            return Source, (self.file, Positions.packed(self.file, list(self.positions), numbers), self.prefix)
         return Source, (self.file, self.positions, self.prefix)
 
     def path(self, field_path: str) -> str:
@@ -56,6 +55,26 @@ class Positions(Mapping):
     def __init__(self, file: str, paths: str, numbers: bytes):
         self.file, self.paths, self.numbers = file, paths, numbers  # paths joined by NUL
         self.index: dict[str, int] | None = None
+
+    @classmethod
+    def packed(cls, file: str, paths: list[str], numbers: list[int]) -> Positions:
+        """paths[i] at line numbers[2 * i], column numbers[2 * i + 1]."""
+        return cls(file, "\0".join(paths), array("I", numbers).tobytes())
+
+    @classmethod
+    def of_marks(cls, file: str, marks: dict, line_offset: int = 0) -> Positions:
+        """The positions of a file's values from where their YAML nodes start (yaml Marks,
+        0-based; line_offset: lines of the file before its YAML)."""
+        numbers = []
+        for mark in marks.values():
+            numbers += (mark.line + 1 + line_offset, mark.column + 1)
+        return cls.packed(file, list(marks), numbers)
+
+    def entries(self) -> Iterator[tuple[str, int, int]]:
+        """(path, line, column) of each value, in the file's order."""
+        numbers = array("I", self.numbers)
+        paths = self.paths.split("\0") if self.numbers else []
+        return ((path, numbers[2 * i], numbers[2 * i + 1]) for i, path in enumerate(paths))
 
     def __reduce__(self):
         return Positions, (self.file, self.paths, self.numbers)
