@@ -335,7 +335,8 @@ def positions_by_item(positions: Positions) -> dict[int, Positions]:
             paths, numbers = items.setdefault(int(match[1]), ([], []))
             paths.append(match[2] or "")
             numbers += (line, col)
-    return {index: Positions.packed(positions.file, paths, numbers) for index, (paths, numbers) in items.items()}
+    return {index: Positions.packed(positions.file, paths, numbers)
+            for index, (paths, numbers) in items.items()}
 
 
 METADATA_LINE = re.compile(r"^([A-Za-z][A-Za-z_ -]*):\s*(.*)$")

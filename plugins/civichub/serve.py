@@ -103,7 +103,8 @@ class Attempt:
     search_pending: bool = False  # the site's search index is to be made again
 
 
-def attempt(settings_file: Path, output: Path, send: Callable[[Attempt], None] = lambda outcome: None) -> Attempt:
+def attempt(settings_file: Path, output: Path,
+            send: Callable[[Attempt], None] = lambda outcome: None) -> Attempt:
     """A build of the site, as the server reports it; sent as soon as the new site is live (the
     build then saves its record: the readers need not wait for that)."""
     started = time.perf_counter()
