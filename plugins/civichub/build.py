@@ -122,7 +122,8 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
                 commit(staging, output, files, fresh, kept)
             built = Built(output, len(pages), pending)
             went_live(built)
-            shutil.rmtree(staging, ignore_errors=True)  # (what commit left: folders)
+            if not whole:
+                shutil.rmtree(staging)  # what commit left: its folders
             incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -141,7 +141,14 @@ def in_child(function: Callable[..., T], *args, sent: Callable[[T | None], None]
             gc.disable()
             os.close(reader)
             with os.fdopen(writer, "wb") as pipe:
-                send = functools.partial(send_once, pipe, [])
+                done = False
+
+                def send(result) -> None:  # the first result only
+                    nonlocal done
+                    if not done:
+                        pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                        pipe.flush()
+                        done = True
                 send(function(*args, send) if sent else function(*args))
         except BaseException:  # noqa: BLE001 - interrupted: the server gets no result
             status = 1
@@ -160,13 +167,6 @@ def in_child(function: Callable[..., T], *args, sent: Callable[[T | None], None]
         pipe.read()  # until the process ends (a build holds the site's lock until then)
     os.waitpid(pid, 0)
     return result
-
-
-def send_once(pipe, done: list, result) -> None:
-    if not done:
-        pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        pipe.flush()
-        done.append(True)
 
 
 def rebuild(settings_file: Path, output: Path, state: State) -> Attempt:

@@ -10,27 +10,25 @@ from .problems import Pos, Problem, error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # YAML's plain nulls
+NULL_TAG = "tag:yaml.org,2002:null"
 
 
 class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Composes YAML with only the tags the fields read: null for a plain null, str for any other
-    scalar. Fields parse each scalar's text themselves (fields.py), so the other implicit tags
-    (bool, int, timestamp...) went unread, and finding them was a quarter of composing."""
+    """Composes YAML with only the tags the fields read: null for a plain null, the resolver's
+    default tags for anything else. Fields parse each scalar's text themselves (fields.py), so the
+    other implicit tags (bool, int, timestamp...) went unread, and finding them was a quarter of
+    composing."""
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
-            return NULL_TAG if implicit[0] and value in NULLS else STR_TAG
-        return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
+            return NULL_TAG if implicit[0] and value in NULLS else self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
     def descend_resolver(self, current_node, current_index):
         pass  # (no path resolvers)
 
     def ascend_resolver(self):
         pass
-
-
-NULL_TAG, STR_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
-SEQ_TAG, MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
 class SourceError(Exception):
