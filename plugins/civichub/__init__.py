@@ -73,8 +73,9 @@ def get_writer(pelican):
 
 def sanitize_content(instance):
     """Posts and pages are contributors' Markdown too: their HTML goes through the same allow-list."""
+    from .postcache import is_clean
     from .sanitize import clean
-    if getattr(instance, "_content", None):
+    if getattr(instance, "_content", None) and not is_clean(instance):
         instance._content = clean(instance._content)
 
 

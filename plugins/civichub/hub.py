@@ -43,6 +43,9 @@ class Hub:
     sessions: dict[str, list[Session]] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
+    # slug -> place in people (actors): sorts a few of them as those lists are, ties included
+    person_rank: dict[str, int] = field(default_factory=dict)
+    actor_rank: dict[str, int] = field(default_factory=dict)
     roundups: list[Roundup] = field(default_factory=list)
     by_person: dict[str, list[Participation]] = field(default_factory=lambda: defaultdict(list))
     by_session: dict[tuple[str, str], list[Participation]] = field(default_factory=lambda: defaultdict(list))
@@ -157,6 +160,8 @@ def build(content: Content, formats: dict[str, str] | None = None, mentions_cach
     hub.events = sorted(content.events.values(), key=event_order)
     hub.people = sorted(content.people.values(), key=lambda p: name_key(p.sort_name or family_first(p.name)))
     hub.actors = sorted(content.actors.values(), key=lambda a: name_key(a.name))
+    hub.person_rank = {person.slug: i for i, person in enumerate(hub.people)}
+    hub.actor_rank = {actor.slug: i for i, actor in enumerate(hub.actors)}
     hub.roundups = sorted(content.roundups, key=lambda r: r.number, reverse=True)
     index_sessions(hub)
     index_people(hub)

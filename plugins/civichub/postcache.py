@@ -7,7 +7,10 @@ instance per file, then the conversion) that an unchanged post no longer costs.
 
 Tags, categories and authors hold the settings they were made with: they are kept as their
 names and made again with this build's settings. A warning Pelican's reader logs (a metadata
-field given twice) is printed when the file is read, not again while it stays unchanged."""
+field given twice) is printed when the file is read, not again while it stays unchanged.
+
+The HTML is kept sanitized (sanitize.py), as Pelican's content_object_init would make it: a
+build no longer cleans 200 unchanged posts again (20 ms)."""
 from __future__ import annotations
 
 import os
@@ -20,6 +23,7 @@ from pelican.urlwrappers import URLWrapper
 
 from .caches import cache_path, code_digest, digest, load_pickle, read_cache, write_bytes
 from .incremental import configuration
+from .sanitize import clean
 
 FILE_NAME = "pelican-posts.pickle"
 SETTING = "CIVICHUB_POST_CACHE"  # this build's PostCache, in the settings
@@ -39,6 +43,7 @@ class PostCache:
         self.validity: str | None = None  # set when first used: the settings are complete then
         self.entries: dict[Key, tuple] = {}
         self.used: dict[Key, tuple] = {}
+        self.cleaned: set[str] = set()  # the files whose HTML read gave, sanitized already
 
     def open(self, settings: dict) -> None:
         self.validity = digest(repr([configuration(settings), code_digest()]))
@@ -57,9 +62,10 @@ class PostCache:
         entry = self.entries.get(key)
         if entry is None:
             content, metadata = MarkdownReader.read(reader, source_path)
-            entry = (content, {name: kept(value) for name, value in metadata.items()
-                               if value is not _DISCARD})  # (Pelican drops those: an empty tag list)
+            entry = (clean(content), {name: kept(value) for name, value in metadata.items()
+                                      if value is not _DISCARD})  # (Pelican drops those: an empty tag list)
         self.used[key] = entry
+        self.cleaned.add(source_path)
         content, metadata = entry
         return content, {name: revived(value, reader.settings) for name, value in metadata.items()}
 
@@ -73,6 +79,12 @@ class PostCache:
         except Exception:  # noqa: BLE001 - a metadata value of a plugin's own kind
             return
         write_bytes(self.path, data)
+
+
+def is_clean(content) -> bool:
+    """Whether a post's or page's HTML came sanitized from this build's PostCache."""
+    cache = content.settings.get(SETTING)
+    return cache is not None and getattr(content, "source_path", None) in cache.cleaned
 
 
 def kept(value):

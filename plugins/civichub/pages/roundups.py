@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..hub import family_first, name_key
+from ..hub import name_key
 from ..model import Link, Roundup
 from ..urls import label_slug
 from . import Page, SettingError
@@ -201,13 +201,10 @@ def mentioned(hub, roundup: Roundup, kind: str) -> list:
     """Actors (or people) the roundup mentions: those whose mentions in the hub (explicit, and
     detected when mentions.py finds some) include it, plus the explicit references of its links
     (a draft is not indexed by the hub, but its preview page lists them too)."""
-    lookup = hub.actor if kind == "actors" else hub.person
+    lookup, rank = (hub.actor, hub.actor_rank) if kind == "actors" else (hub.person, hub.person_rank)
     slugs = set(mentioned_in(hub, kind).get(roundup.number, ()))
     slugs |= {ref.id for link in roundup.links for ref in getattr(link, kind)}
-    records = [lookup(slug) for slug in slugs]
-    if kind == "actors":
-        return sorted(records, key=lambda actor: name_key(actor.name))
-    return sorted(records, key=lambda person: name_key(person.sort_name or family_first(person.name)))
+    return [lookup(slug) for slug in sorted(slugs, key=rank.__getitem__)]  # as the hub sorts them
 
 
 def check_urls(urls, roundups: list[Roundup], years) -> None:
