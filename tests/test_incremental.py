@@ -138,6 +138,29 @@ def test_a_table_makes_again_only_the_rows_whose_text_changed(hub, monkeypatch):
     assert differences(tree(hub / "output"), tree(hub / "full")) == []
 
 
+def test_a_table_appends_the_rows_it_made_again_to_its_file(hub):
+    """The rows a build makes again are added at the end of the table's file, not written with
+    all the others; a file cut short is written anew, and the tables stay those of a full build."""
+    path = hub / ".cache" / "opendata-people.pickle"
+    first = path.stat().st_size
+    relative, old, new, _ = FREE_TEXT_EDITS["a person's bio"]
+    edit(hub, relative, old, new)
+    build(hub / "pelicanconf.py", hub / "output")
+    records, sound = caches.read_journal(path)
+    assert sound and len(records) == 2
+    token, rows = records[1]
+    assert token == records[0][0] and len(rows) == 1
+    assert path.stat().st_size - first < first / 10
+    with open(path, "r+b") as handle:  # a write that failed halfway
+        handle.truncate(path.stat().st_size - 10)
+    edit(hub, "people/alessandra-orofino.yaml", "avec Miguel Lago", "avec Miguel Lago (2011)")
+    build(hub / "pelicanconf.py", hub / "output")
+    records, sound = caches.read_journal(path)
+    assert sound and len(records) == 1 and len(records[0][1]) > 1
+    build(hub / "pelicanconf.py", hub / "full", full=True)
+    assert differences(tree(hub / "output"), tree(hub / "full")) == []
+
+
 def test_a_roundup_intro_is_not_its_links(hub, made_lines):
     """A roundup's intro and each of its links are noted apart: editing the intro makes again
     the roundup's page, not the pages that show only its links (a source's page)."""

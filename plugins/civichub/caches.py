@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 import pickle
+import struct
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
@@ -109,6 +110,48 @@ def write_bytes(path: Path, data: bytes) -> None:
         temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         temporary.write_bytes(data)
         os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+# A journal: a file of records, each a pickle behind its length, to which a build appends what it
+# changed rather than writing every entry again (exports.opendata.KeptRows).
+LENGTH = struct.Struct("<Q")
+
+
+def journal_record(value: object) -> bytes:
+    """value pickled behind its length: what write_bytes and append_bytes put in a journal."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return LENGTH.pack(len(data)) + data
+
+
+def read_journal(path: Path) -> tuple[list, bool]:
+    """The records of a journal, and whether it is sound: False when one is cut short or cannot
+    be read (a write that failed), which loses it and those after it; the file is then to be
+    written anew. Raises what open raises."""
+    with open(path, "rb") as handle:
+        data = memoryview(handle.read())
+    records, offset = [], 0
+    with collector_paused():
+        while offset < len(data):
+            start = offset + LENGTH.size
+            size = LENGTH.unpack_from(data, offset)[0] if start <= len(data) else len(data)
+            if start + size > len(data):
+                return records, False
+            try:
+                records.append(pickle.loads(data[start:start + size]))
+            except Exception:  # noqa: BLE001 - damaged bytes
+                return records, False
+            offset = start + size
+    return records, True
+
+
+def append_bytes(path: Path, data: bytes) -> None:
+    """data at the end of path, in one write: two builds appending at once do not interleave
+    their records. A failed write costs the next build what the record would have saved it."""
+    try:
+        with open(path, "ab") as handle:
+            handle.write(data)
     except OSError:
         pass
 

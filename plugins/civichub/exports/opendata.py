@@ -30,7 +30,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any, Callable, Iterator, NamedTuple
 
-from ..caches import cache_path, load_pickle, write_pickle
+from ..caches import append_bytes, cache_path, journal_record, read_journal, write_bytes
 from ..model import MadeOnce, note_prose_reads, prose_reads, prose_unnoted
 
 DEFAULT_LICENSE = {
@@ -365,7 +365,13 @@ class KeptRows:
     CIVICHUB_CACHE_PATH), each with the digests of the free text it read then. A row is taken again
     when the build's environment and the content's structure are those it was made under (as the
     incremental build's plan asks of a page) and none of that text changed; each row it reads
-    counts as read again, so the table's file is made again when that text changes."""
+    counts as read again, so the table's file is made again when that text changes.
+
+    A table's file is a journal (caches.read_journal) of (token, {key: row entry}) records: every
+    row, then the rows later builds made again (None: a row gone), the latest standing. A build
+    appends the rows it made, rather than writing 5,000 rows again after a bio edit (45 ms at
+    scale 10, and 100 ms for the links after a link's edit); it writes the file anew when it
+    would hold more stale entries than rows, or is damaged, or is another token's."""
 
     def __init__(self, settings: dict):
         inputs = settings["CIVICHUB_INPUTS"]  # incremental.Inputs
@@ -377,7 +383,8 @@ class KeptRows:
 
     def rows_of(self, name: str, hub, names: list[str], urls, absolute) -> list[Row]:
         records, row = KEYED[name]
-        previous, fresh, rows = self.read(name) if self.reuse else {}, {}, []
+        previous, stored = self.read(name) if self.reuse else ({}, None)
+        fresh, made, rows = {}, {}, []
         for key, record in records(hub):
             entry = previous.get(key)
             if entry is not None and all(digest is not None and self.prose.get(source) == digest
@@ -386,22 +393,37 @@ class KeptRows:
             else:
                 with prose_reads() as reads:
                     values = row(record, urls, absolute)
-                entry = (tuple((source, self.prose.get(source)) for source in sorted(reads)), row_of(values, names))
+                entry = made[key] = (tuple((source, self.prose.get(source)) for source in sorted(reads)),
+                                     row_of(values, names))
             fresh[key] = entry
             rows.append(entry[1])
-        if fresh != previous:  # (a row made again, or one gone)
-            write_pickle(self.path(name), {"token": self.token, "rows": fresh})
+        changes = {**made, **dict.fromkeys(previous.keys() - fresh.keys())}
+        if stored is None or not previous or stored + len(changes) > 2 * len(fresh):
+            write_bytes(self.path(name), journal_record((self.token, fresh)))
+        elif changes:
+            append_bytes(self.path(name), journal_record((self.token, changes)))
         return rows
 
     def path(self, name: str):
         return cache_path(self.settings, f"opendata-{name}.pickle")
 
-    def read(self, name: str) -> dict:
+    def read(self, name: str) -> tuple[dict, int | None]:
+        """The rows the table's file keeps for this build's token, and how many entries it holds
+        in all (None: no file, or one to write anew)."""
         try:
-            saved = load_pickle(self.path(name))
-        except Exception:  # noqa: BLE001 - none, an old or damaged file: every row is made
-            return {}
-        return saved["rows"] if isinstance(saved, dict) and saved.get("token") == self.token else {}
+            records, sound = read_journal(self.path(name))
+        except OSError:
+            return {}, None
+        rows, stored = {}, 0
+        for record in records:
+            try:
+                token, entries = record
+                stored += len(entries)
+            except (TypeError, ValueError):  # not a record of this code's
+                return {}, None
+            if token == self.token:
+                rows.update(entries)
+        return {key: entry for key, entry in rows.items() if entry is not None}, stored if sound else None
 
 
 def row_counts(hub, urls) -> dict[str, int]:
