@@ -2,6 +2,7 @@
 build of the same content makes, and an edit of free text rewrites only the pages that show it."""
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import os
@@ -12,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from civichub import caches, fingerprint, incremental, loadcache, serve
+from civichub import caches, fingerprint, generator, incremental, loadcache, serve
 from civichub.build import build, build_site
 from civichub.exports import opendata
 from civichub.model import Person, Source, prose_reads
 from civichub.writer import PelicanPages
-from civichub.pages import roundups
+from civichub.pages import directory, roundups
 from civichub.problems import Pos
 from pelican.writers import Writer
 
@@ -161,7 +162,7 @@ def test_a_table_appends_the_rows_it_made_again_to_its_file(hub):
     assert differences(tree(hub / "output"), tree(hub / "full")) == []
 
 
-def test_a_roundup_intro_is_not_its_links(hub, made_lines):
+def test_a_roundup_intro_is_not_its_links(hub, made_lines, monkeypatch):
     """A roundup's intro and each of its links are noted apart: editing the intro makes again
     the roundup's page, not the pages that show only its links (a source's page)."""
     made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
@@ -169,10 +170,12 @@ def test_a_roundup_intro_is_not_its_links(hub, made_lines):
     source = [name for name in made["liens/sources/le-monde/index.html"].reads if "2016-07-18-24.md" in name]
     assert any(name.endswith("2016-07-18-24.md") for name in roundup)  # its intro
     assert source and all("#links[" in name for name in source)  # its links only
+    listed = count_listings(monkeypatch, {roundups.pages: "roundups", roundups.label_pages: "labels"})
     edit(hub, "roundups/2016-07-18-24.md", "La revue de liens du dimanche a pris du retard",
          "La revue de liens du dimanche a pris un peu de retard")
     written, _ = rebuild_and_compare(hub, made_lines, incremental=True)
     assert "liens/24/index.html" in written
+    assert sorted(listed) == ["labels", "roundups", "roundups"]  # the sources and tags: by the full build only
 
 
 STRUCTURE_EDITS = {
@@ -246,18 +249,34 @@ def test_each_of_pelicans_pages_is_a_unit(hub, monkeypatch, made_lines):
     assert {"blog/nouveau/index.html", "blog/index.html"} <= written
 
 
+def count_listings(monkeypatch, sets: dict) -> list[str]:
+    """The names of sets (page set -> name), appended to the list returned each time one is listed."""
+    listed = []
+
+    def counted(pages, name):
+        @functools.wraps(pages)  # (the set keeps its name)
+        def listing(*args):
+            listed.append(name)
+            return pages(*args)
+        return listing
+    monkeypatch.setattr(generator, "PAGE_SETS", tuple(counted(pages, sets[pages]) if pages in sets else pages
+                                                      for pages in generator.PAGE_SETS))
+    return listed
+
+
 def test_a_set_whose_units_all_stay_is_not_listed_again(hub, monkeypatch, made_lines):
     """Listing a page set builds every page's values: a set none of whose pages read the edited
     text is taken from the record instead (the same structure lists the same pages)."""
-    listed = []
-    original = roundups.pages
-    monkeypatch.setattr(roundups, "pages", lambda *args: listed.append(1) or original(*args))
+    listed = count_listings(monkeypatch, {roundups.pages: "roundups", directory.actor_pages: "actors",
+                                          directory.people_pages: "people"})
     edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
     written, _ = rebuild_and_compare(hub, made_lines, incremental=True)
-    assert listed == [1]  # by the full build only
+    # the person's pages listed again; the actors' and the roundups' by the full build only
+    assert sorted(listed) == ["actors", "people", "people", "roundups"]
     assert "personnes/alex-roy/index.html" in written
     record = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"]
-    assert "liens/27/index.html" in record.sets["civichub.pages.roundups"]
+    assert "liens/27/index.html" in record.sets["civichub.pages.roundups.pages"]
+    assert "acteurs/cap-collectif/index.html" in record.sets["civichub.pages.directory.actor_pages"]
 
 
 def test_a_record_for_another_output_or_a_damaged_record_means_a_full_build(hub):

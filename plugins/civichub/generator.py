@@ -32,7 +32,10 @@ from .urls import Site, Urls
 log = logging.getLogger("civichub")
 
 # The areas of the site, each in its own module: pages (rendered through templates) and files.
-PAGE_SETS = (site, programme, directory, roundups, opendata, search_pages)
+# Each function of PAGE_SETS lists a set of pages, which a build lists again only when one of its
+# pages is to be made again (incremental.Plan.kept_set).
+PAGE_SETS = (site.pages, programme.pages, directory.people_pages, directory.actor_pages, roundups.pages,
+             roundups.label_pages, opendata.pages, search_pages.pages)
 # Export files made one by one (each its own unit), and exports whose files are made together;
 # the open data's datapackage.json comes after them all: it describes the tables' files as written.
 FILE_EXPORTS = (programme_files.event_files, programme_files.person_files, opendata_files.table_files)
@@ -142,7 +145,8 @@ class HubGenerator(Generator):
         not even listed, and what they made is in self.unlisted. self.sets names each set's
         units, for the next build."""
         units, self.templates, self.sets, self.unlisted = [], set(), {}, {}
-        listings = [(module.__name__, partial(self.page_units, writer, module)) for module in PAGE_SETS]
+        listings = [(f"{pages.__module__}.{pages.__name__}", partial(self.page_units, writer, pages))
+                    for pages in PAGE_SETS]
         listings += [(f"{export.__module__}.{export.__name__}", partial(self.file_units, export, posts))
                      for export in FILE_EXPORTS]
         for name, listing in listings:
@@ -158,10 +162,10 @@ class HubGenerator(Generator):
                        partial(self.write_files, export, posts), long=True) for export in WHOLE_EXPORTS]
         return units
 
-    def page_units(self, writer, module) -> list[Unit]:
+    def page_units(self, writer, listed: Callable) -> list[Unit]:
         """A page set's pages. What it reads of free text while listing them counts for each."""
         try:
-            pages, listing = reading(lambda: list(module.pages(self.hub, self.urls, self.settings)))
+            pages, listing = reading(lambda: list(listed(self.hub, self.urls, self.settings)))
         except SettingError as exc:  # said once, as the build's reason to stop: nothing is written
             raise BuildFailed([], str(exc)) from exc
         self.templates |= {page.template for page in pages}

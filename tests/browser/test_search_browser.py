@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from civichub import generator, search
+from civichub import search
 from civichub.build import build
-from civichub.pages import search as search_pages
 from conftest import served
 
 pytest.importorskip("pagefind", reason='pip install "pagefind[extended]"')
@@ -23,10 +22,7 @@ SEARCH = "/hub/recherche/"
 def search_url(tmp_path_factory):
     """The sample site with its search page and index, served at http://127.0.0.1:PORT/hub/."""
     folder = tmp_path_factory.mktemp("served")
-    with pytest.MonkeyPatch.context() as patch:
-        if search_pages not in generator.PAGE_SETS:
-            patch.setattr(generator, "PAGE_SETS", generator.PAGE_SETS + (search_pages,))
-        site = build(ROOT / "pelicanconf.py", folder / "hub")
+    site = build(ROOT / "pelicanconf.py", folder / "hub")
     search.index_site(site)
     with served(folder) as url:
         yield url

@@ -280,15 +280,28 @@ class Directory:
         return [self.articles[post.slug] for post in posts if post.slug in self.articles]
 
 
-def pages(hub, urls, settings) -> Iterator[Page]:
-    directory = Directory(hub, urls, for_settings(settings))
-    common = {"directory": directory, "social_links": social_links, "initials": initials}
+def people_pages(hub, urls, settings) -> Iterator[Page]:
+    """The people's index and each person's page. A page set of its own, apart from the actors':
+    an edit of a bio, which the actors' pages do not show, leaves those unlisted."""
+    common = page_values(hub, urls, settings)
     yield Page(urls("people"), "people", common)
     for person in hub.people:
         yield Page(urls(person), "person", {**common, "person": person})
+
+
+def actor_pages(hub, urls, settings) -> Iterator[Page]:
+    """The actors' index, each actor's page and the pages of each kind, category and city."""
+    common = page_values(hub, urls, settings)
+    directory = common["directory"]
     yield Page(urls("actors"), "actors", common)
     for actor in hub.actors:
         yield Page(urls(actor), "actor", {**common, "actor": actor})
     for dimension, facets in directory.by_dimension.items():
         for facet in facets:
             yield Page(facet.url, "directory_facet", {**common, "facet": facet, "facets": facets})
+
+
+def page_values(hub, urls, settings) -> dict:
+    """What every page of the directory is given."""
+    return {"directory": Directory(hub, urls, for_settings(settings)), "social_links": social_links,
+            "initials": initials}
