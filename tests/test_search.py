@@ -186,18 +186,23 @@ def test_search_page_can_be_turned_off():
 
 
 def test_missing_pagefind_is_one_clear_line(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "pagefind.service", None)  # import fails as if not installed
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        monkeypatch.setitem(sys.modules, package, None)  # import fails as if not installed
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(search.SearchUnavailable) as raised:
         search.index_site(tmp_path)
     message = str(raised.value)
     assert "\n" not in message and message.startswith("search: ") and 'pip install "pagefind[extended]"' in message
 
 
-def test_missing_binary_is_one_clear_line(tmp_path, monkeypatch):
-    import pagefind.service
-    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
-    with pytest.raises(search.SearchUnavailable, match=r"^search: the pagefind binary is missing"):
-        search.index_site(tmp_path)
+def test_pagefind_is_found_where_its_package_looks(monkeypatch, tmp_path):
+    """The binary search.py runs is the one Pagefind's own Python service would run."""
+    from pagefind.service import get_executable
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    assert search.pagefind_executable() == str(get_executable())
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "pagefind"))
+    assert search.pagefind_executable() == str(get_executable()) == str(tmp_path / "pagefind")
 
 
 def test_runs_inside_an_event_loop(sample_site, tmp_path):
