@@ -23,7 +23,7 @@ from .sanitize import clean
 def converter() -> markdown.Markdown:
     """Made on first use (a rebuild whose texts are all plain renders none). "extra" and
     "sane_lists", given as extensions rather than by name: Markdown looks a name up among the
-    entry points of every installed package first, 40 ms of a rebuild after an edit. (extra is
+    entry points of every installed package first, 25 ms of a rebuild after an edit. (extra is
     these seven, in its order.)"""
     extra = [AbbrExtension(), AttrListExtension(), DefListExtension(), FencedCodeExtension(), FootnoteExtension(),
              MarkdownInHtmlExtension(), TableExtension()]

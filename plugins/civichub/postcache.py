@@ -10,7 +10,7 @@ names and made again with this build's settings. A warning Pelican's reader logs
 field given twice) is printed when the file is read, not again while it stays unchanged.
 
 The HTML is kept sanitized (sanitize.py), as Pelican's content_object_init would make it: a
-build no longer cleans 200 unchanged posts again (20 ms)."""
+build no longer cleans 200 unchanged posts again (8 ms at scale 10)."""
 from __future__ import annotations
 
 import os
