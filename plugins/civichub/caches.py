@@ -135,8 +135,8 @@ def read_journal(path: Path) -> tuple[list, bool]:
     with collector_paused():
         while offset < len(data):
             start = offset + LENGTH.size
-            size = LENGTH.unpack_from(data, offset)[0] if start <= len(data) else len(data)
-            if start + size > len(data):
+            size = LENGTH.unpack_from(data, offset)[0] if start <= len(data) else None
+            if size is None or start + size > len(data):  # its length, or its bytes, cut short
                 return records, False
             try:
                 records.append(pickle.loads(data[start:start + size]))

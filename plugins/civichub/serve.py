@@ -172,19 +172,19 @@ def in_child(function: Callable[..., T], *args, sent: Callable[[T | None], None]
 def rebuild(settings_file: Path, output: Path, state: State) -> Attempt:
     """A build in a forked process, reported (and the readers' pages reloaded) as soon as its site
     is live; returns once the process has ended."""
-    reported: list[Attempt] = []
-
     def report(outcome: Attempt | None) -> None:
-        if outcome is None:  # killed: the site was left as it was
-            outcome = Attempt("the build stopped before it finished", unchanged=True)
+        outcome = outcome or stopped()
         print(f"civichub serve: {outcome.report}", flush=True)
         if outcome.failed:
             state.set(outcome.failure, outcome.problems)
         elif not outcome.unchanged:
             state.set()
-        reported.append(outcome)
-    in_child(attempt, settings_file, output, sent=report)
-    return reported[0]
+    return in_child(attempt, settings_file, output, sent=report) or stopped()
+
+
+def stopped() -> Attempt:
+    """What a build killed before it sent its outcome did: the site was left as it was."""
+    return Attempt("the build stopped before it finished", unchanged=True)
 
 
 class SearchRefresh:
