@@ -6,7 +6,6 @@ import functools
 import gc
 import logging
 import os
-import pickle
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -69,6 +68,13 @@ def last_made(caplog) -> str:
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("civichub: made ")]
     assert lines, "no build said what it made"
     return lines[-1]
+
+
+def saved_record(root: Path, output: str = "output") -> incremental.BuildRecord:
+    """The record the last build of root/output left, as the next build reads it."""
+    saved = incremental.read_record(root / ".cache" / incremental.RECORD_NAME, (root / output).resolve())
+    assert saved is not None
+    return saved.record
 
 
 def edit(root: Path, relative: str, old: str, new: str) -> None:
@@ -162,10 +168,79 @@ def test_a_table_appends_the_rows_it_made_again_to_its_file(hub):
     assert differences(tree(hub / "output"), tree(hub / "full")) == []
 
 
+def record_entries(root: Path) -> list[tuple]:
+    entries, sound = caches.read_journal(root / ".cache" / incremental.RECORD_NAME)
+    assert sound
+    return entries
+
+
+def test_a_rebuild_appends_what_it_changed_to_the_record(hub, made_lines):
+    """After an edit, the build record's file gains what the build changed (the units it made
+    again), not the whole record again; read back, it is the record a full build leaves."""
+    assert [entry[0] for entry in record_entries(hub)] == ["whole"]
+    first = (hub / ".cache" / incremental.RECORD_NAME).stat().st_size
+    relative, old, new, _ = FREE_TEXT_EDITS["a person's bio"]
+    edit(hub, relative, old, new)
+    build(hub / "pelicanconf.py", hub / "output")
+    assert "free text changed" in last_made(made_lines)
+    entries = record_entries(hub)
+    assert [entry[0] for entry in entries] == ["whole", "void", "change"]
+    change = entries[-1][-1]
+    # the bio's new digest; the pages made again read and wrote what they did before
+    assert list(change.prose) == [name for name in kept_prose(hub) if name.endswith(relative)]
+    assert change.made == {} and change.sets == {}
+    assert (hub / ".cache" / incremental.RECORD_NAME).stat().st_size - first < first / 50
+    assert entries[-1][1] == entries[0][1]  # the change names the record it changes
+    kept = saved_record(hub)
+    build(hub / "pelicanconf.py", hub / "full", full=True)
+    full = saved_record(hub, "full")
+    assert (kept.inputs, kept.made, kept.sets) == (full.inputs, full.made, full.sets)
+
+
+def kept_prose(root: Path) -> list[str]:
+    return list(saved_record(root).inputs.prose)
+
+
+def test_a_record_cut_short_or_changed_too_often_is_written_whole(hub, made_lines, monkeypatch):
+    """A change cut short (a write that failed halfway) leaves the next build a full one, which
+    writes the record whole; so does a record changed WHOLE_AFTER times since it was last."""
+    path = hub / ".cache" / incremental.RECORD_NAME
+    edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
+    build(hub / "pelicanconf.py", hub / "output")
+    with open(path, "r+b") as handle:
+        handle.truncate(path.stat().st_size - 10)
+    edit(hub, "people/alessandra-orofino.yaml", "avec Miguel Lago", "avec Miguel Lago (2011)")
+    build(hub / "pelicanconf.py", hub / "output")
+    assert "full build" in last_made(made_lines)
+    assert [entry[0] for entry in record_entries(hub)] == ["whole"]
+    monkeypatch.setattr(incremental, "WHOLE_AFTER", (4, 2))
+    for number in (1, 2):
+        edit(hub, "people/alex-roy.yaml", "Représentant régional", f"Représentant régional {number}")
+        build(hub / "pelicanconf.py", hub / "output")
+        assert "free text changed" in last_made(made_lines)
+    assert [entry[0] for entry in record_entries(hub)] == ["whole"]
+    build(hub / "pelicanconf.py", hub / "full", full=True)
+    assert differences(tree(hub / "output"), tree(hub / "full")) == []
+
+
+def test_a_change_to_another_record_is_not_applied():
+    """Two outputs built with one cache: a change appended for a record that is no longer the
+    last one written leaves no record, rather than a mix of two."""
+    record = incremental.BuildRecord(incremental.Inputs("env", "structure", {"a.yaml": "1"}))
+    change = incremental.RecordChange("env", "structure", {"a.yaml": "2"}, (), {}, (), {}, ())
+    whole = ("whole", "t1", "/site", (1, 2, 3), record)
+    assert incremental.replayed([whole, ("change", "t1", "t2", "/site", (1, 2, 4), change)])[0].record.inputs.prose \
+        == {"a.yaml": "2"}
+    assert record.inputs.prose == {"a.yaml": "1"}  # what was read stays as it was
+    other = ("whole", "t3", "/other", (5, 6, 7), record)
+    assert incremental.replayed([whole, other, ("change", "t1", "t2", "/site", (1, 2, 4), change)])[0] is None
+    assert incremental.replayed([whole, ("void",)])[1] == (None, None)
+
+
 def test_a_roundup_intro_is_not_its_links(hub, made_lines, monkeypatch):
     """A roundup's intro and each of its links are noted apart: editing the intro makes again
     the roundup's page, not the pages that show only its links (a source's page)."""
-    made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
+    made = saved_record(hub).made
     roundup = [name for name in made["liens/24/index.html"].reads if "2016-07-18-24.md" in name]
     source = [name for name in made["liens/sources/le-monde/index.html"].reads if "2016-07-18-24.md" in name]
     assert any(name.endswith("2016-07-18-24.md") for name in roundup)  # its intro
@@ -219,7 +294,7 @@ def test_nothing_changed_nothing_written(hub):
 def test_each_of_pelicans_pages_is_a_unit(hub, monkeypatch, made_lines):
     """Posts, their tags and archives, and pages are written by Pelican's generators, each a unit
     of the record: after an edit of a post's text, only the pages that read it are rendered."""
-    made = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"].made
+    made = saved_record(hub).made
     pelican = {key: unit for key, unit in made.items() if key.startswith(PelicanPages.PREFIX)}
     outputs = {name for unit in pelican.values() for name in unit.outputs}
     assert "blog/index.html" in outputs and any(name.startswith("blog/tags/") for name in outputs)
@@ -274,7 +349,7 @@ def test_a_set_whose_units_all_stay_is_not_listed_again(hub, monkeypatch, made_l
     # the person's pages listed again; the actors' and the roundups' by the full build only
     assert sorted(listed) == ["actors", "people", "people", "roundups"]
     assert "personnes/alex-roy/index.html" in written
-    record = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())["record"]
+    record = saved_record(hub, "full")  # (the full build's, written last)
     assert "liens/27/index.html" in record.sets["civichub.pages.roundups.pages"]
     assert "acteurs/cap-collectif/index.html" in record.sets["civichub.pages.directory.actor_pages"]
 
@@ -294,8 +369,7 @@ def test_a_record_for_another_output_or_a_damaged_record_means_a_full_build(hub)
 
 
 def test_the_record_notes_what_each_page_read(hub):
-    saved = pickle.loads((hub / ".cache" / incremental.RECORD_NAME).read_bytes())
-    made = saved["record"].made
+    made = saved_record(hub).made
     # (files are named as in messages: relative to the folder the build runs in)
     person = made["personnes/alex-roy/index.html"]
     assert [Path(name).parts[-3:] for name in person.reads] == [("content", "people", "alex-roy.yaml")]
@@ -345,8 +419,8 @@ def test_what_the_new_site_no_longer_has_leaves_the_live_one(hub):
 
 
 def test_the_site_is_live_before_the_build_saves_its_record(hub):
-    """build_site tells went_live once the new site is in place; the previous record is gone by
-    then (a build stopped there makes the next one full) and the new one is saved after."""
+    """build_site tells went_live once the new site is in place; the previous record no longer
+    holds by then (a build stopped there makes the next one full) and the new one is saved after."""
     record = hub / ".cache" / incremental.RECORD_NAME
     assert record.is_file()
     edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
@@ -354,9 +428,9 @@ def test_the_site_is_live_before_the_build_saves_its_record(hub):
 
     def went_live(built):
         page = (hub / "output/personnes/alex-roy/index.html").read_text(encoding="utf-8")
-        seen.append(("Représentant régional" in page, record.exists(), built.pages))
+        seen.append(("Représentant régional" in page, incremental.read_record(record, built.output), built.pages))
     built = build_site(hub / "pelicanconf.py", hub / "output", went_live=went_live)
-    assert seen == [(True, False, built.pages)] and record.is_file()
+    assert seen == [(True, None, built.pages)] and saved_record(hub)
 
 
 def test_a_build_forked_by_the_server_gives_the_site_a_full_build_gives(hub):

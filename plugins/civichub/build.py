@@ -101,7 +101,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
             settings = read_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(staging),
                                                      "DELETE_OUTPUT_DIRECTORY": False,
                                                      "CIVICHUB_OUTPUT_FILES": files,
-                                                     "CIVICHUB_PREVIOUS_BUILD": previous})
+                                                     "CIVICHUB_PREVIOUS_BUILD": previous and previous.record})
             try:
                 Pelican(settings).run()
             except OSError as exc:  # disk full, permissions: the site stays as it was
@@ -124,7 +124,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
             went_live(built)
             if not whole:
                 shutil.rmtree(staging)  # what commit left: its folders
-            incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"))
+            incremental.write_record(record, output, settings.get("CIVICHUB_BUILD_RECORD"), previous)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -241,7 +241,7 @@ def warm_up(settings_file: Path) -> None:
     from pelican import Pelican  # noqa: F401
     from . import generator  # noqa: F401
     from . import incremental, loadcache, markup, mentions, postcache
-    from .caches import load_pickle, read_ahead
+    from .caches import load_pickle, read_ahead, read_journal
     gc.unfreeze()
     markup.converter()
     mentions.combining_marks()
@@ -253,7 +253,7 @@ def warm_up(settings_file: Path) -> None:
             read_ahead(path, read)
     record = incremental.record_path(settings)
     if record is not None:
-        read_ahead(record, load_pickle)
+        read_ahead(record, read_journal)
     gc.collect()
     gc.freeze()
 
