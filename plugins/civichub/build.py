@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import incremental, search
+from . import hubcache, incremental, search
 from .caches import cache_path
 from .output import OutputFiles, commit, fill, previous_files_listed, relink_unchanged
 from .pipeline import BuildFailed
@@ -130,6 +130,7 @@ def build_site(settings_file: Path, output: Path | None = None, overrides: dict 
             raise
         finally:
             logging.getLogger().removeHandler(counter)
+            hubcache.wait()
     return built
 
 

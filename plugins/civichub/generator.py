@@ -26,7 +26,7 @@ from .model import note_prose_reads, reading
 from .pages import Page, SettingError, directory, opendata, programme, roundups, search as search_pages, site
 from .output import files_of
 from .writer import PelicanPages
-from .pipeline import BuildFailed, build_hub, load_and_check, processes_of
+from .pipeline import BuildFailed, hub_for_build, processes_of
 from .urls import Site, Urls
 
 log = logging.getLogger("civichub")
@@ -70,10 +70,8 @@ class HubGenerator(Generator):
             gc.freeze()
 
     def make_hub(self) -> None:
-        checked = load_and_check(Path(self.path), self.settings, cached=True)
-        for problem in checked.problems:
-            (log.error if problem.is_error else log.warning)("%s", problem)
-        self.hub = build_hub(checked, self.settings, cached=True)
+        self.hub = hub_for_build(Path(self.path), self.settings, report_problems,
+                                 incremental=self.settings.get("CIVICHUB_PREVIOUS_BUILD") is not None)
         self.urls = Urls.from_settings(self.settings)
         self.site = site_info(self.settings, self.hub, self.urls)
         # build.py prints the programme PDFs after Pelican has copied the theme's CSS
@@ -228,6 +226,11 @@ class Unit:
     make: Callable[[], list[str]]  # writes the unit's files, returns their names
     listing_reads: frozenset[str] = frozenset()  # free text read to list it among the others
     long: bool = False  # made in a job of its own, before the others (whole exports, LONG_EXPORTS, LONG_PAGES)
+
+
+def report_problems(problems) -> None:
+    for problem in problems:
+        (log.error if problem.is_error else log.warning)("%s", problem)
 
 
 def written_by(writer, files, made: dict[str, Made]) -> tuple:

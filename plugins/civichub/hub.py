@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import mentions
+from .caches import pickled_by_fields
 from .check import BREAK_FORMATS, DEFAULT_FORMATS
 from .model import Actor, Content, Event, Link, Participant, Person, Place, Post, Room, Roundup, Session
 
@@ -16,6 +17,7 @@ ROLE_ORDER = ("opener", "moderator", "speaker", "pitcher", "organiser")
 LANGUAGE_NAMES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien"}
 
 
+@pickled_by_fields  # (kept with the hub: hubcache.py)
 @dataclass(frozen=True, slots=True)
 class Participation:
     session: Session
@@ -26,6 +28,7 @@ class Participation:
     project: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Mention:
     link: Link

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -35,6 +36,10 @@ class Loader:
         self.problems: list[Problem] = []
         self.content = Content()
         self.cache = cache
+        # when a list: (file as messages name it, its path, its stamp, the method that loaded it,
+        # what that gave) for each file loaded, in order (what hubcache.keep needs)
+        self.files: list[tuple[str, str, Key | None, str, Loaded]] | None = None
+        self.listing: list[tuple[str, tuple[tuple[str, str], ...]]] = []  # the walk's (report_links)
 
     def display(self, path: Path | str) -> str:
         text = str(path)
@@ -110,6 +115,8 @@ class Loader:
             loaded = self.loaded(Path(path), load_one)
             self.cache.put(key, loaded)
         self.merge(display, loaded)
+        if self.files is not None:
+            self.files.append((display, str(path), key, load_one.__name__, loaded))
 
     def loaded(self, path: Path, load_one: Callable[[Path], None]) -> Loaded:
         """What one file's loader gives, in containers of its own (so that it can be cached)."""
@@ -177,16 +184,14 @@ class Loader:
 
     def report_links(self) -> None:
         """Every symbolic link under content/ is an error (a link can point outside the hub, and
-        Pelican would copy what it points to); links are never followed or read."""
-        pending = [str(self.content_dir)]
-        while pending:
-            with os.scandir(pending.pop(0)) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-            for entry in entries:
-                if entry.is_symlink():  # known from the folder listing: no system call per file
-                    self.problems.append(error(Pos(self.display(Path(entry.path))), "", "symbolic links are not "
+        Pelican would copy what it points to); links are never followed or read. The folders'
+        listing is kept (self.listing): the walk's outcome depends on nothing else."""
+        self.listing = folder_listing(self.content_dir)
+        for folder, entries in self.listing:
+            for name, kind in entries:
+                if kind == "link":
+                    self.problems.append(error(Pos(self.display(self.content_dir / folder / name)), "", "symbolic links are not "
                                                "allowed in content/", "replace the link with the file itself"))
-            pending[:0] = [entry.path for entry in entries if entry.is_dir(follow_symlinks=False)]
 
     @staticmethod
     def refuse_links(folder: Path) -> bool:
@@ -356,6 +361,28 @@ def pelican_metadata(text: str, display: str) -> tuple[dict[str, str], dict[str,
     return meta, positions
 
 
+def folder_listing(root: Path) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    """Every folder under root (its path from root), links not followed, with its entries' names
+    and kinds ('file', 'folder', 'link', 'other'), sorted; known from the folders' listings,
+    without a system call per file."""
+    listing, pending = [], [""]
+    while pending:
+        folder = pending.pop(0)
+        with os.scandir(os.path.join(root, folder)) as found:
+            entries = sorted((entry.name, entry_kind(entry)) for entry in found)
+        listing.append((folder, tuple(entries)))
+        pending[:0] = [os.path.join(folder, name) for name, kind in entries if kind == "folder"]
+    return listing
+
+
+def entry_kind(entry: os.DirEntry) -> str:
+    if entry.is_symlink():
+        return "link"
+    if entry.is_dir(follow_symlinks=False):
+        return "folder"
+    return "file" if entry.is_file(follow_symlinks=False) else "other"
+
+
 def sorted_names(folder: Path) -> list[str]:
     """The names of folder's files, sorted, symbolic links aside (known from the listing, no
     stat each)."""
@@ -370,16 +397,29 @@ def sorted_dirs(folder: Path) -> list[Path]:
         if folder.is_dir() else []
 
 
+@dataclass
+class Walk:
+    """What a load saw of content/ besides the records (for hubcache.py): the folders' listing,
+    the problems of the walk itself (a file ignored, a name that is not an identifier, a link),
+    and (file as messages name it, path, stamp, Loader method, what it gave) for each file."""
+    listing: list[tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[tuple[str, str, Key | None, str, Loaded]] = field(default_factory=list)
+
+
 def load(content_dir: Path, display_root: Path | None = None, cache: LoadCache | None = None,
-         fingerprints: bool = False, processes: int = 1) -> tuple[Content, list[Problem]]:
+         fingerprints: bool = False, processes: int = 1,
+         walk: Walk | None = None) -> tuple[Content, list[Problem]]:
     """Every record of content/ and every problem found; with a cache, unchanged files are not
     parsed again (and the cache is saved at once, before anything else sees the records), and
     with an empty one (a first build, or civichub changed) the files are loaded in `processes`
     processes at once (load_ahead).
-    fingerprints: give each file's fingerprint (content.fingerprints), as builds need."""
+    fingerprints: give each file's fingerprint (content.fingerprints), as builds need.
+    walk: filled with what the load saw (with a cache only: files are stamped for it)."""
     if cache is None and processes > 1:
         cache = LoadCache.in_memory()  # for load_ahead's records (a check at scale 10: 1.5 s -> 1.3 s)
     loader = Loader(content_dir, display_root, cache, fingerprints)
+    loader.files = walk.files if walk is not None and cache is not None else None
     # A build after another finds its files in the cache: looking for those it lacks would cost
     # it a second walk and a stat per file (0.05 s at scale 10) for the one or two an edit changed
     if cache is not None and not cache.entries and processes > 1:
@@ -387,6 +427,10 @@ def load(content_dir: Path, display_root: Path | None = None, cache: LoadCache |
     content = loader.load()
     if cache:
         cache.save()
+    if walk is not None:
+        walk.listing = loader.listing
+        of_files = {id(problem) for *_, loaded in walk.files for problem in loaded.problems}
+        walk.problems = [problem for problem in loader.problems if id(problem) not in of_files]
     return content, loader.problems
 
 
@@ -394,7 +438,7 @@ LOAD_AHEAD_FROM = 400  # files to load: below that, forking costs more than it s
 FILES_PER_JOB = 100
 
 
-class _Planner(Loader):
+class Planner(Loader):
     """Walks content/ as Loader.load does, noting the files it would load rather than loading them."""
 
     def __init__(self, loader: Loader):
@@ -411,7 +455,7 @@ def load_ahead(loader: Loader, cache: LoadCache, processes: int) -> None:
     them. Each file loads on its own, as the cache requires, so the records and problems are
     those of a load in one process, in the same order. What a process that failed did not send
     back is loaded again by loader.load()."""
-    planner = _Planner(loader)
+    planner = Planner(loader)
     planner.load()
     todo = []
     for path, method in planner.planned:

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .caches import digest, load_pickle, pickled_by_fields, read_cache, write_pickle
+from .model import Post, Roundup
 
 log = logging.getLogger("civichub")
 
@@ -237,6 +238,19 @@ class Found:
 def post_text(post) -> str:
     """A post's title and Markdown body, without link targets, URLs and HTML tags."""
     return post.title + "\n" + MARKDOWN_NOISE.sub(" ", post.text)
+
+
+def texts_of(records) -> list[str]:
+    """The texts detect() looks for names in, among these records: a roundup's links' titles and
+    excerpts, a post's text."""
+    texts: list[str] = []
+    for record in records:
+        if isinstance(record, Roundup):
+            for link in record.links:
+                texts += (link.title, link.excerpt)
+        elif isinstance(record, Post):
+            texts.append(post_text(record))
+    return texts
 
 
 def detect(hub, cache: Path | None = None) -> None:

@@ -240,14 +240,15 @@ def warm_up(settings_file: Path) -> None:
     import lxml.html  # noqa: F401
     from pelican import Pelican  # noqa: F401
     from . import generator  # noqa: F401
-    from . import incremental, loadcache, markup, mentions, postcache
+    from . import hubcache, incremental, loadcache, markup, mentions, postcache
     from .caches import load_pickle, read_ahead, read_journal
     gc.unfreeze()
     markup.converter()
     mentions.combining_marks()
     settings = read_settings(settings_file)
     for name, read in ((loadcache.FILE_NAME, loadcache.LoadCache.open), (mentions.FILE_NAME, load_pickle),
-                       (mentions.MATCHER_FILE, load_pickle), (postcache.FILE_NAME, load_pickle)):
+                       (mentions.MATCHER_FILE, load_pickle), (postcache.FILE_NAME, load_pickle),
+                       (hubcache.FILE_NAME, load_pickle)):
         path = cache_path(settings, name)
         if path is not None:
             read_ahead(path, read)
