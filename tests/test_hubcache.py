@@ -100,6 +100,9 @@ OTHER_EDITS = {
     # the actor's page lists one more mention
     "a name found in a text": lambda root: edit(root, "roundups/2016-07-18-24.md", "Portrait de jeunes start-up",
                                                 "Portrait de Cap Collectif et de jeunes start-up"),
+    # the actor's page lists the post
+    "a name found in a post": lambda root: edit(root, "posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md",
+                                                "\n\n", "\n\nAvec Accropolis.\n\n"),
     "a file added": add_a_person,
 }
 

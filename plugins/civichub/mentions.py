@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .caches import digest, load_pickle, pickled_by_fields, read_cache, write_pickle
 from .model import Post, Roundup
@@ -207,21 +208,8 @@ class Found:
 
     def made_matcher(self) -> Matcher:
         if self.matcher is None:
-            path = self.path.with_name(MATCHER_FILE) if self.path else None
-            self.matcher = self.kept_matcher(path) if path else None
-            if self.matcher is None:
-                self.matcher = Matcher(self.names)
-                if path:
-                    write_pickle(path, (self.key, self.matcher))
+            self.matcher = matcher_of(self.key, lambda: self.names, self.path)
         return self.matcher
-
-    def kept_matcher(self, path: Path) -> Matcher | None:
-        """The Matcher an earlier build made of the same names, if its file holds one."""
-        try:
-            key, matcher = read_cache(path, load_pickle)
-        except Exception:  # noqa: BLE001 - no file, an old or damaged one: made again
-            return None
-        return matcher if key == self.key and isinstance(matcher, Matcher) else None
 
     def read(self) -> dict[str, frozenset[tuple[str, str]]]:
         try:
@@ -235,22 +223,48 @@ class Found:
             write_pickle(self.path, (self.key, self.seen))
 
 
+def matcher_of(key: str, names: Callable[[], list[tuple[str, str, str]]], cache: Path | None) -> Matcher:
+    """The Matcher of the names whose digest is key: the one an earlier build kept beside cache,
+    or made of names() (and kept)."""
+    path = cache.with_name(MATCHER_FILE) if cache else None
+    if path is not None:
+        try:
+            kept_key, matcher = read_cache(path, load_pickle)
+            if kept_key == key and isinstance(matcher, Matcher):
+                return matcher
+        except Exception:  # noqa: BLE001 - no file, an old or damaged one: made again
+            pass
+    matcher = Matcher(names())
+    if path is not None:
+        write_pickle(path, (key, matcher))
+    return matcher
+
+
+def names_key(hub) -> str:
+    """The digest Found keeps its texts' names under, for the hub's names."""
+    return digest(repr(names_of(hub)))
+
+
+def link_detections(link, found: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Of the names found in a link's title and excerpt, those detect() adds to the link's
+    mentions: not those the link names itself, nor those it declines."""
+    if link.actors or link.people or link.not_actors or link.not_people:
+        found = found - {("actor", r.id) for r in (*link.actors, *link.not_actors)}
+        found = found - {("person", r.id) for r in (*link.people, *link.not_people)}
+    return found
+
+
+def post_mentions(post, found: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The actors and people a post mentions: those it names, and those found in its text that
+    it does not decline."""
+    explicit = {("actor", slug) for slug in post.actors} | {("person", slug) for slug in post.people}
+    declined = set(post.no_mentions)
+    return explicit | {(kind, slug) for kind, slug in found if slug not in declined}
+
+
 def post_text(post) -> str:
     """A post's title and Markdown body, without link targets, URLs and HTML tags."""
     return post.title + "\n" + MARKDOWN_NOISE.sub(" ", post.text)
-
-
-def texts_of(records) -> list[str]:
-    """The texts detect() looks for names in, among these records: a roundup's links' titles and
-    excerpts, a post's text."""
-    texts: list[str] = []
-    for record in records:
-        if isinstance(record, Roundup):
-            for link in record.links:
-                texts += (link.title, link.excerpt)
-        elif isinstance(record, Post):
-            texts.append(post_text(record))
-    return texts
 
 
 def detect(hub, cache: Path | None = None) -> None:
@@ -265,10 +279,7 @@ def detect(hub, cache: Path | None = None) -> None:
     for roundup in hub.published_roundups():
         for link in roundup.links:
             order[id(link)] = len(order)
-            found = matcher.find(link.title) | matcher.find(link.excerpt)
-            if link.actors or link.people or link.not_actors or link.not_people:
-                found -= {("actor", r.id) for r in (*link.actors, *link.not_actors)}
-                found -= {("person", r.id) for r in (*link.people, *link.not_people)}
+            found = link_detections(link, matcher.find(link.title) | matcher.find(link.excerpt))
             for kind, slug in sorted(found):
                 indexes[kind][slug].append(Mention(link, roundup, detected=True))
     for index in indexes.values():
@@ -276,12 +287,8 @@ def detect(hub, cache: Path | None = None) -> None:
             mentions.sort(key=lambda m: order.get(id(m.link), len(order)))
 
     posts = {"actor": hub.actor_posts, "person": hub.person_posts}
-    for post in hub.content.posts:
-        # the checker has verified these slugs
-        explicit = {("actor", slug) for slug in post.actors} | {("person", slug) for slug in post.people}
-        declined = set(post.no_mentions)
-        detected = {(kind, slug) for kind, slug in matcher.find(post_text(post)) if slug not in declined}
-        for kind, slug in sorted(explicit | detected):
+    for post in hub.content.posts:  # (the checker has verified the slugs they name)
+        for kind, slug in sorted(post_mentions(post, matcher.find(post_text(post)))):
             posts[kind][slug].append(post)
     for index in posts.values():
         for items in index.values():
