@@ -166,7 +166,8 @@ def same_mentions(kept: KeptHub, fresh: dict[str, Loaded], cache: Path | None) -
     for display, loaded in fresh.items():
         for old, new in zip(kept.loaded[display].records, loaded.records):
             if isinstance(old, Roundup) and not old.is_draft:
-                changed += [(a, b) for a, b in zip(old.links, new.links) if (a.title, a.excerpt) != (b.title, b.excerpt)]
+                changed += [(a, b) for a, b in zip(old.links, new.links)
+                            if (a.title, a.excerpt) != (b.title, b.excerpt)]
             elif isinstance(old, Post) and mentions.post_text(old) != mentions.post_text(new):
                 changed.append((old, new))
     if not changed:

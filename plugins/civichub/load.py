@@ -190,8 +190,9 @@ class Loader:
         for folder, entries in self.listing:
             for name, kind in entries:
                 if kind == "link":
-                    self.problems.append(error(Pos(self.display(self.content_dir / folder / name)), "", "symbolic links are not "
-                                               "allowed in content/", "replace the link with the file itself"))
+                    self.problems.append(error(Pos(self.display(self.content_dir / folder / name)), "",
+                                               "symbolic links are not allowed in content/",
+                                               "replace the link with the file itself"))
 
     @staticmethod
     def refuse_links(folder: Path) -> bool:
@@ -438,7 +439,7 @@ LOAD_AHEAD_FROM = 400  # files to load: below that, forking costs more than it s
 FILES_PER_JOB = 100
 
 
-class Planner(Loader):
+class _Planner(Loader):
     """Walks content/ as Loader.load does, noting the files it would load rather than loading them."""
 
     def __init__(self, loader: Loader):
@@ -455,7 +456,7 @@ def load_ahead(loader: Loader, cache: LoadCache, processes: int) -> None:
     them. Each file loads on its own, as the cache requires, so the records and problems are
     those of a load in one process, in the same order. What a process that failed did not send
     back is loaded again by loader.load()."""
-    planner = Planner(loader)
+    planner = _Planner(loader)
     planner.load()
     todo = []
     for path, method in planner.planned:

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Callable
 
 from .caches import digest, load_pickle, pickled_by_fields, read_cache, write_pickle
-from .model import Post, Roundup
 
 log = logging.getLogger("civichub")
 
