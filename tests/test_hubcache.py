@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from civichub import hubcache, mentions, model, pipeline
+from civichub import check, hubcache, mentions, model, pipeline
 from civichub.build import build
 from civichub.build import read_settings
 
-from conftest import copy_of_sample
+from conftest import MINIMAL, HubDir, copy_of_sample
 from test_incremental import FREE_TEXT_EDITS, differences, edit, tree
 
 
@@ -44,6 +44,22 @@ def warnings_of(caplog) -> list[str]:
 def same_as_a_full_build(root: Path) -> None:
     build(root / "pelicanconf.py", root / "full", full=True)
     assert differences(tree(root / "output"), tree(root / "full")) == []
+
+
+def test_a_check_that_found_nothing_is_not_run_again(tmp_path, loads, monkeypatch):
+    """Whether the check finds a problem depends on the structure alone."""
+    hub = HubDir(tmp_path / "minimal")
+    for relative, text in MINIMAL.items():
+        hub.write(relative, text)
+    hub.build()
+    loads.clear()
+    checks = []
+    monkeypatch.setattr(check, "check", lambda *args: checks.append(args) or [])
+    person = hub.content / "people" / "paula-forteza.yaml"
+    person.write_text(person.read_text(encoding="utf-8") + "bio: Députée.\n", encoding="utf-8")
+    site = hub.build()
+    assert loads == [] and checks == []
+    assert "Députée." in (site / "personnes" / "paula-forteza" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(FREE_TEXT_EDITS))
