@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from civichub import caches, fingerprint, generator, incremental, loadcache, serve
+from civichub import caches, fingerprint, generator, hubcache, incremental, loadcache, serve
 from civichub.build import build, build_site
 from civichub.exports import opendata
 from civichub.model import Person, Source, prose_reads
@@ -439,7 +439,8 @@ def test_a_build_forked_by_the_server_gives_the_site_a_full_build_gives(hub):
     full build makes."""
     try:
         serve.warm_up(hub / "pelicanconf.py")
-        assert {path.name for path in caches._read_ahead} >= {loadcache.FILE_NAME, incremental.RECORD_NAME}
+        assert {path.name for path in caches._read_ahead} >= {loadcache.FILE_NAME, incremental.RECORD_NAME,
+                                                                hubcache.FILE_NAME}
         before = tree(hub / "output")
         edit(hub, "people/alex-roy.yaml", "Représentant de la DREAL", "Représentant régional de la DREAL")
         outcome = serve.in_child(serve.attempt, hub / "pelicanconf.py", hub / "output")
