@@ -114,7 +114,7 @@ def wait() -> None:
 
 def updated(kept: KeptHub, loader: Loader, mentions_cache: Path | None) -> tuple[list[Problem], Hub] | None:
     """The kept hub with the files changed since put into it, and the content's problems; None
-    when it cannot be (then it is left as it was)."""
+    when it cannot be (what was read of the kept hub is then dropped: it may be half updated)."""
     changed = changed_files(kept, loader.content_dir)
     if changed is None:
         return None

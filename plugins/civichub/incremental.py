@@ -270,8 +270,7 @@ def plain(value: Any) -> Any:
 # the record. A build writes the record whole when there is no record to change, or when its
 # changes would come to more than a quarter of the record, or number WHOLE_AFTER[1].
 
-# a record is written whole again once its changes come to a quarter of its entries, or number 50
-WHOLE_AFTER = 4, 50
+WHOLE_AFTER = 4, 50  # (a quarter of the record's entries, 50 changes)
 
 
 @dataclass(frozen=True)
