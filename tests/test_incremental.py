@@ -174,9 +174,13 @@ def record_entries(root: Path) -> list[tuple]:
     return entries
 
 
+def kept_prose(root: Path) -> list[str]:
+    return list(saved_record(root).inputs.prose)
+
+
 def test_a_rebuild_appends_what_it_changed_to_the_record(hub, made_lines):
-    """After an edit, the build record's file gains what the build changed (the units it made
-    again), not the whole record again; read back, it is the record a full build leaves."""
+    """After an edit, the build record's file gains what the build changed of it (the bio's new
+    digest), not the whole record again; read back, it is the record a full build leaves."""
     assert [entry[0] for entry in record_entries(hub)] == ["whole"]
     first = (hub / ".cache" / incremental.RECORD_NAME).stat().st_size
     relative, old, new, _ = FREE_TEXT_EDITS["a person's bio"]
@@ -195,10 +199,6 @@ def test_a_rebuild_appends_what_it_changed_to_the_record(hub, made_lines):
     build(hub / "pelicanconf.py", hub / "full", full=True)
     full = saved_record(hub, "full")
     assert (kept.inputs, kept.made, kept.sets) == (full.inputs, full.made, full.sets)
-
-
-def kept_prose(root: Path) -> list[str]:
-    return list(saved_record(root).inputs.prose)
 
 
 def test_a_record_cut_short_or_changed_too_often_is_written_whole(hub, made_lines, monkeypatch):
