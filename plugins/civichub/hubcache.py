@@ -87,20 +87,18 @@ def keep(path: Path | None, valid: str, walk: Walk, found_by_check: list[Problem
     kept = KeptHub(valid, walk.listing, walk.problems,
                    [(display, file, key, method) for display, file, key, method, _ in walk.files],
                    {display: loaded for display, *_, loaded in walk.files}, found_by_check, hub)
-    pid = os.fork() if hasattr(os, "fork") else 0
+    pid = os.fork()
     if pid:
         _writers.append(pid)
         return
     try:
-        if hasattr(os, "fork"):  # the build's lock, and any other file it holds, stay its own
-            os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the build's lock, and any file it holds, stay its own
         kept.names_key, kept.token = mentions.names_key(hub), os.urandom(8).hex()
         write_bytes(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # noqa: BLE001 - a value of a plugin's own kind: nothing is kept
         pass
     finally:
-        if hasattr(os, "fork"):
-            os._exit(0)
+        os._exit(0)
 
 
 def wait() -> None:
@@ -162,25 +160,22 @@ def changed_files(kept: KeptHub, content_dir: Path) -> list[tuple[str, str, str]
 def same_mentions(kept: KeptHub, fresh: dict[str, Loaded], cache: Path | None) -> bool:
     """Whether the changed files' links and posts mention, by the names found in their new texts,
     the actors and people the hub has them mention (its mentions are built from those names)."""
-    changed = []  # (kept record, new one): links of published roundups, and posts, whose text changed
+    changed = []  # (kept record, new one, its texts): links of published roundups, and posts, whose text changed
     for display, loaded in fresh.items():
         for old, new in zip(kept.loaded[display].records, loaded.records):
             if isinstance(old, Roundup) and not old.is_draft:
-                changed += [(a, b) for a, b in zip(old.links, new.links)
+                changed += [(a, b, (b.title, b.excerpt)) for a, b in zip(old.links, new.links)
                             if (a.title, a.excerpt) != (b.title, b.excerpt)]
-            elif isinstance(old, Post) and mentions.post_text(old) != mentions.post_text(new):
-                changed.append((old, new))
+            elif isinstance(old, Post) and (text := mentions.post_text(new)) != mentions.post_text(old):
+                changed.append((old, new, (text,)))
     if not changed:
         return True
-    texts = [text for _, new in changed
-             for text in ((mentions.post_text(new),) if isinstance(new, Post) else (new.title, new.excerpt))]
+    texts = [text for _, _, texts in changed for text in texts]
     found = dict(zip(texts, names_in(texts, kept, cache)))
-    held = mentions_held(kept.hub, {id(old) for old, _ in changed})
-    for old, new in changed:
-        if isinstance(new, Post):
-            now = mentions.post_mentions(new, found[mentions.post_text(new)])
-        else:
-            now = mentions.link_detections(new, found[new.title] | found[new.excerpt])
+    held = mentions_held(kept.hub, {id(old) for old, _, _ in changed})
+    for old, new, texts in changed:
+        names = frozenset().union(*(found[text] for text in texts))
+        now = mentions.post_mentions(new, names) if isinstance(new, Post) else mentions.link_detections(new, names)
         if now != held[id(old)]:
             return False
     return True

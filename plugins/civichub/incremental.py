@@ -292,17 +292,17 @@ class RecordChange:
 
 @dataclass(frozen=True)
 class Saved:
-    """The record as the journal gives it: which entry it is (token), and how many changes were
-    appended since it was last written whole, and how many entries they came to."""
+    """The record as the journal gives it: which entry it is (token), how many changes were
+    appended since it was last written whole, and how many entries those came to."""
     record: BuildRecord
     token: str
-    changes: int = 0
-    changed: int = 0
+    appended: int = 0
+    appended_entries: int = 0
 
     def wants_whole(self, change: RecordChange) -> bool:
         quarter, most = WHOLE_AFTER
         entries = len(self.record.made) + len(self.record.inputs.prose)
-        return self.changes + 1 >= most or (self.changed + change.size()) * quarter > entries
+        return self.appended + 1 >= most or (self.appended_entries + change.size()) * quarter > entries
 
 
 def record_path(settings: dict) -> Path | None:
@@ -348,7 +348,7 @@ def replayed(entries: list) -> tuple[Saved | None, tuple | None]:
             if not own:  # what the journal gave may be shared (read_cache): changed in a copy
                 saved, own = Saved(copied(saved.record), saved.token), True
             apply(change, saved.record)
-            saved = Saved(saved.record, token, saved.changes + 1, saved.changed + change.size())
+            saved = Saved(saved.record, token, saved.appended + 1, saved.appended_entries + change.size())
         else:  # "void"
             output = identity = None
         where = (output, identity)

@@ -248,13 +248,10 @@ def warm_up(settings_file: Path) -> None:
     settings = read_settings(settings_file)
     for name, read in ((loadcache.FILE_NAME, loadcache.LoadCache.open), (mentions.FILE_NAME, load_pickle),
                        (mentions.MATCHER_FILE, load_pickle), (postcache.FILE_NAME, load_pickle),
-                       (hubcache.FILE_NAME, load_pickle)):
+                       (hubcache.FILE_NAME, load_pickle), (incremental.RECORD_NAME, read_journal)):
         path = cache_path(settings, name)
         if path is not None:
             read_ahead(path, read)
-    record = incremental.record_path(settings)
-    if record is not None:
-        read_ahead(record, read_journal)
     gc.collect()
     gc.freeze()
 
