@@ -109,6 +109,8 @@ FREE_TEXT_EDITS = {
                                  "Portrait de quatre jeunes start-up", None),
     "a post's text": ("posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md", "\n\n", "\n\nUn ajout.\n\n",
                       "blog/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4/index.html"),
+    "a page's text": ("pages/a-propos.md", "Ce site est un hub d'exemple", "Ce site est un hub de démonstration",
+                      "a-propos/index.html"),
 }
 
 
@@ -262,6 +264,7 @@ STRUCTURE_EDITS = {
                                              "des applis comme Cap Collectif pour doper la démocratie"),
     "a post's title": ("posts/et-si-la-civic-tech-etait-vouee-a-l-echec-1-4.md", "Title: Et si",
                        "Title: Et si, vraiment,"),
+    "a page's title": ("pages/a-propos.md", "Title: À propos", "Title: À propos du hub"),
 }
 
 

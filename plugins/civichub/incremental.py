@@ -27,6 +27,7 @@ from typing import Any, Iterator
 from .caches import (append_bytes, cache_path, code_digest, collector_paused, digest, files_under, hash_files,
                      journal_record, pickled_by_fields, read_cache, read_journal, write_bytes)
 from .fingerprint import shape
+from .load import pelican_metadata
 from .model import note_prose_reads
 
 RECORD_VERSION = 3
@@ -35,6 +36,7 @@ RECORD_NAME = "build-record.pickle"
 VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "CIVICHUB_OUTPUT_FILES", "CIVICHUB_HUB", "CIVICHUB_INPUTS",
                                "CIVICHUB_PREVIOUS_BUILD", "CIVICHUB_BUILD_RECORD",
                                "CIVICHUB_PELICAN_PAGES", "CIVICHUB_POST_CACHE"})
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")  # Pelican's Markdown reader's
 LIBRARIES = ("pelican", "Jinja2", "Markdown", "MarkupSafe", "babel", "icalendar", "nh3", "PyYAML", "lxml")
 
 
@@ -114,7 +116,31 @@ def changed_prose(previous: BuildRecord | None, inputs: Inputs) -> set[str] | No
 def inputs_of(hub, settings: dict, context: dict) -> Inputs:
     structure, prose = content_digests(hub)
     bodies = {os.path.abspath(post.src.file): post.text for post in hub.content.posts}
+    pages = page_bodies(context)
+    bodies.update(pages)
+    prose.update({os.path.relpath(path): digest(body) for path, body in pages.items()})
     return Inputs(environment=environment_digest(settings, context, bodies), structure=structure, prose=prose)
+
+
+def page_bodies(context: dict) -> dict[str, str]:
+    """The text under the header of each of Pelican's own Markdown pages (an about page), by
+    file: free text, as a post's is. The page's unit reads it (NotedRead), so an edit of it makes
+    that page again, not the whole site. Other formats stay whole in the environment."""
+    found = {}
+    for key in ("pages", "hidden_pages", "draft_pages"):
+        for item in context.get(key) or []:
+            for version in [item, *getattr(item, "translations", [])]:
+                path = getattr(version, "source_path", None)
+                if path and os.path.splitext(path)[1] in MARKDOWN_SUFFIXES:
+                    found[os.path.abspath(path)] = text_under_header(Path(path).read_text(encoding="utf-8"))
+    return found
+
+
+def text_under_header(text: str) -> str:
+    """A Pelican Markdown file's lines after its 'Key: value' header, as load.load_post splits a post."""
+    _, positions = pelican_metadata(text, "")
+    header = max((pos.line for key, pos in positions.items() if key), default=0)
+    return "\n".join(text.split("\n")[header:])
 
 
 def content_digests(hub) -> tuple[str, dict[str, str]]:
