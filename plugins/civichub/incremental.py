@@ -2,15 +2,17 @@
 only the pages and export files whose inputs changed, and keeps the others as they are.
 
 A build's inputs are split three ways, and each part is compared with the previous build's:
-- the environment: settings, theme, civichub's code and libraries, Pelican's own sources (posts,
-  pages, static files), the date. Any change: everything is made again.
+- the environment: settings, theme, civichub's code and libraries, Pelican's own sources (posts
+  and pages but their Markdown text, which is free text; static files), the date. Any change:
+  everything is made again.
 - the structure: every field of every record except free text, in load order, and the mentions
   found in free text. Any change: everything is made again (a new name moves a person in every
   list, a new affiliation adds a line to an actor's page; tracking who reads what from which
   list would be fragile, and such edits are rarer than fixing a sentence).
 - free text (the PROSE fields of model.py), digested source by source (a file, or an item of a
   file: a roundup's link, a session of a list). Each page and export unit records the sources
-  whose free text it read (model.prose_reads); it is made again only when one of them changed.
+  whose free text it read (model.prose_reads, NotedRead); it is made again only when one of
+  them changed.
 The record is kept in CIVICHUB_CACHE_PATH, valid for one output folder as it was left by the build
 that wrote the record (build.py checks the folder's identity); anything else means a full build."""
 from __future__ import annotations
