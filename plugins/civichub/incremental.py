@@ -176,8 +176,8 @@ def mention_lines(hub) -> Iterator[str]:
 
 
 def environment_digest(settings: dict, context: dict, bodies: dict[str, str]) -> str:
-    """Everything but the hub's content that pages and exports are made from. bodies: the
-    posts' text by file, free text of the hub's content (model.Post), left out of their files."""
+    """Everything but the hub's content that pages and exports are made from. bodies: the text
+    of the posts (model.Post) and of the Markdown pages by file, free text, left out of their files."""
     parts = [configuration(settings), os.getcwd(), str(context.get("today")),
              os.environ.get("SOURCE_DATE_EPOCH", "")]
     hasher = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16)
@@ -200,8 +200,8 @@ def configuration(settings: dict) -> list:
 
 
 def hash_headers(hasher, paths: list[str], bodies: dict[str, str]) -> None:
-    """Each file's name and bytes into hasher, but the body of a post: its metadata lines (title,
-    tags, summary...) are read by Pelican alone, its text is the hub's free text."""
+    """Each file's name and bytes into hasher, but the body of a post or of a Markdown page: their
+    metadata lines (title, tags, summary...) are read by Pelican alone, their text is free text."""
     for path in paths:
         data = Path(path).read_bytes()
         body = bodies.get(path, "").encode("utf-8")
