@@ -1,12 +1,15 @@
 """Building real content and reading the output back, parsed."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 
+from civichub.build import build
+from civichub.hub import Hub
 from civichub.pipeline import BuildFailed
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -85,3 +88,21 @@ def test_events_index_splits_upcoming_and_past(hub, monkeypatch, today, section)
     sections = {s.h2.get_text(): [a.get_text() for a in s.select("h3 a")] for s in soup.select("main section")}
     assert sections[section] == ["Journée"]
     assert sections["Date non communiquée"] == ["Atelier sans date"]
+
+
+def test_builds_in_one_process_do_not_keep_the_earlier_ones(tmp_path):
+    """Pelican keeps the text it renders of each post for the life of the process, and each post
+    its build's settings, which hold the hub: a build lets go of it (build.forget_rendered_content),
+    so that a process building again and again (the tests, a program) does not keep every build."""
+    from conftest import copy_of_sample
+    root = copy_of_sample(tmp_path / "hub")
+
+    def hubs_alive() -> int:
+        gc.collect()
+        return sum(isinstance(found, Hub) for found in gc.get_objects())
+    for _ in range(2):
+        build(root / "pelicanconf.py", root / "output", full=True)
+    alive = hubs_alive()
+    for _ in range(3):
+        build(root / "pelicanconf.py", root / "output", full=True)
+    assert hubs_alive() <= alive
