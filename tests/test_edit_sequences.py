@@ -1,16 +1,20 @@
 """Random sequences of a contributor's edits on the sample hub. After each one, an incremental
 build (load cache, kept hub, build record, kept rows and pages) must leave the site a full build
 of the same content makes, byte for byte, and report the same problems; an edit that breaks the
-content must fail both builds alike and leave the live site as it was.
+content must fail both builds alike and leave the live site as it was. Each sequence runs twice:
+through `civichub build`, and as `civichub serve` builds (its caches read ahead, each build
+forked from it).
 
 The edits are made on the files' text, as a contributor makes them: a value changed, a line
 removed, two values of one field swapped between files, a file copied under a new name or
-removed, a paragraph added, a name written into a text, the lines moved down. Most change free text; the others change the
-structure (a time, an affiliation, a new person) or break the content (an unknown slug, a missing
-field), which the next edit then undoes. The seed of a failing sequence is in the test's name:
-`CIVICHUB_EDIT_SEEDS=first:last` runs other sequences (the default is a few short ones, for time)."""
+removed, a paragraph added, a name written into a text, the lines moved down. Most change free
+text; the others change the structure (a time, an affiliation, a new person) or break the
+content (an unknown slug, a missing field), which the next build then sees undone. The seed of a
+failing sequence is in the test's name: `CIVICHUB_EDIT_SEEDS=first:last` runs other sequences
+(the default is a few, for time)."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import random
@@ -21,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from civichub import caches, serve
 from civichub.build import build
 from civichub.pipeline import BuildFailed
 
@@ -36,7 +41,7 @@ PROSE_LINE = re.compile(r"^\s{4,}(?![-#]|[a-z_]+:)\S.*$")  # inside a folded or 
 
 
 def seeds() -> list[int]:
-    first, _, last = os.environ.get("CIVICHUB_EDIT_SEEDS", "1:3").partition(":")
+    first, _, last = os.environ.get("CIVICHUB_EDIT_SEEDS", "1:4").partition(":")
     return list(range(int(first), int(last or first) + 1))
 
 
@@ -239,40 +244,68 @@ class Editor:
         return self.rewrite(path, f"{match['key']}: [{match['items']}] -> {items}", change)
 
 
-def reported(caplog) -> list[str]:
-    """The problems the last build reported (its warnings and errors), then forgets them."""
+def reported(caplog, level: int = logging.WARNING) -> list[str]:
+    """The problems the last build reported (its errors, and its warnings at the default level),
+    then forgets them."""
     found = sorted(record.getMessage() for record in caplog.records
-                   if record.levelno >= logging.WARNING and record.name.startswith("civichub"))
+                   if record.levelno >= level and record.name.startswith("civichub"))
     caplog.clear()
     return found
 
 
-def outcome(root: Path, output: str, caplog, full: bool) -> tuple[bool, list[str]]:
-    """Whether the build succeeded, and what it reported. The full build has a cache of its own:
-    nothing it leaves there (a kept hub, loaded files) is taken by the incremental ones."""
-    overrides = {"CIVICHUB_CACHE_PATH": ".cache-full"} if full else None
+def built_by_build(root: Path, caplog) -> tuple[bool, list[str]]:
+    """An incremental `civichub build`: whether it succeeded, and what it reported."""
     try:
-        build(root / "pelicanconf.py", root / output, overrides, full=full)
+        build(root / "pelicanconf.py", root / "output")
     except BuildFailed:
         return False, reported(caplog)
     return True, reported(caplog)
 
 
+def built_by_server(root: Path, caplog) -> tuple[bool, list[str]]:
+    """A build as `civichub serve` makes it: the caches read ahead in the server's process, the
+    build forked from it. Whether it succeeded, and its errors (a forked build sends back those
+    only)."""
+    try:
+        serve.warm_up(root / "pelicanconf.py")
+        attempt = serve.in_child(serve.attempt, root / "pelicanconf.py", root / "output")
+    finally:
+        caches._read_ahead.clear()
+        gc.unfreeze()
+    caplog.clear()
+    assert attempt is not None and not attempt.unchanged, attempt
+    return not attempt.failed, sorted(str(problem) for problem in attempt.problems)
+
+
+def built_in_full(root: Path, caplog, level: int) -> tuple[bool, list[str]]:
+    """A full build into full/, with a cache of its own: nothing it leaves there (a kept hub,
+    loaded files) is taken by the incremental builds. Whether it succeeded, and what it reported."""
+    try:
+        build(root / "pelicanconf.py", root / "full", {"CIVICHUB_CACHE_PATH": ".cache-full"}, full=True)
+    except BuildFailed:
+        return False, reported(caplog, level)
+    return True, reported(caplog, level)
+
+
 @pytest.mark.parametrize("seed", seeds())
-def test_any_sequence_of_edits_builds_the_site_a_full_build_does(tmp_path, caplog, seed):
+@pytest.mark.parametrize("via", ["build", "serve"])
+def test_any_sequence_of_edits_builds_the_site_a_full_build_does(tmp_path, caplog, via, seed):
     caplog.set_level(logging.WARNING)
     root = copy_of_sample(tmp_path / "hub")
     build(root / "pelicanconf.py", root / "output")
+    incremental, level = (built_by_build, logging.WARNING) if via == "build" else (built_by_server, logging.ERROR)
     editor, done, undoing = Editor(root / "content", random.Random(seed)), [], None
     for _ in range(STEPS):
         edit, undoing = undoing or editor.any_edit(), None
         done.append(edit.said)
         before = tree(root / "output")
         caplog.clear()
-        built, problems = outcome(root, "output", caplog, full=False)
-        built_full, problems_full = outcome(root, "full", caplog, full=True)
+        built, problems = incremental(root, caplog)
+        built_full, problems_full = built_in_full(root, caplog, level)
         history = " / ".join(done)
         assert built == built_full, history
+        if built and via == "serve":
+            problems_full = []  # (a forked build that succeeds sends back no warning)
         assert problems == problems_full, history
         if built:
             assert differences(tree(root / "output"), tree(root / "full")) == [], history
