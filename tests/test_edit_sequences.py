@@ -22,6 +22,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -93,24 +94,33 @@ class Editor:
         path.write_text(new, encoding="utf-8")
         return Edit(f"{said} in {path.relative_to(self.content)}", {path: text})
 
-    def change_value(self) -> Edit | None:
+    def rewrite_line(self, path: Path, number: int, said: str,
+                     new_line: Callable[[str], str | None]) -> Edit | None:
+        """The line at index number replaced by new_line(line), or removed when that is None."""
+        def change(text: str) -> str:
+            lines = text.split("\n")
+            lines[number:number + 1] = [] if (line := new_line(lines[number])) is None else [line]
+            return "\n".join(lines)
+        return self.rewrite(path, said, change)
+
+    def any_value_line(self) -> tuple[Path, int, re.Match] | None:
+        """A "key: value" line of a file chosen at random (the folders of many files weigh more)."""
         path = self.rng.choice(self.files())
         found = self.value_lines(path)
-        if not found:
+        return (path, *self.rng.choice(found)) if found else None
+
+    def change_value(self) -> Edit | None:
+        if (chosen := self.any_value_line()) is None:
             return None
-        number, match = self.rng.choice(found)
+        path, number, match = chosen
         value = match["value"]
         word = self.rng.choice([" revu", " (bis)", " : encore", "-2", "0"])
         if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1:
             changed = value[:-1] + word + value[-1]
         else:
             changed = value + word
-
-        def change(text: str) -> str:
-            lines = text.split("\n")
-            lines[number] = match["head"] + changed
-            return "\n".join(lines)
-        return self.rewrite(path, f"{match['key']}: {value!r} -> {changed!r}", change)
+        return self.rewrite_line(path, number, f"{match['key']}: {value!r} -> {changed!r}",
+                                 lambda line: match["head"] + changed)
 
     def lines_matching(self, pattern: re.Pattern) -> list[tuple[Path, int, re.Match]]:
         """Every line of the content that pattern matches: (file, index, match)."""
@@ -121,12 +131,8 @@ class Editor:
     def change_prose(self) -> Edit | None:
         """A word added to a line of a block of text (a link's excerpt, a session's description)."""
         path, number, _ = self.rng.choice(self.lines_matching(PROSE_LINE))
-
-        def change(text: str) -> str:
-            lines = text.split("\n")
-            lines[number] += self.rng.choice([" encore", " ; voir aussi", " !"])
-            return "\n".join(lines)
-        return self.rewrite(path, f"line {number + 1}: text added", change)
+        added = self.rng.choice([" encore", " ; voir aussi", " !"])
+        return self.rewrite_line(path, number, f"line {number + 1}: text added", lambda line: line + added)
 
     def mention_someone(self) -> Edit | None:
         """A person's or an organisation's name written into a block of text: a new mention."""
@@ -134,25 +140,14 @@ class Editor:
                  if match["key"] == "name" and path.parent.name in ("people", "actors")]
         path, number, _ = self.rng.choice(self.lines_matching(PROSE_LINE))
         name = self.rng.choice(names)
-
-        def change(text: str) -> str:
-            lines = text.split("\n")
-            lines[number] += f" avec {name}"
-            return "\n".join(lines)
-        return self.rewrite(path, f"line {number + 1}: {name} mentioned", change)
+        return self.rewrite_line(path, number, f"line {number + 1}: {name} mentioned",
+                                 lambda line: f"{line} avec {name}")
 
     def remove_line(self) -> Edit | None:
-        path = self.rng.choice(self.files())
-        found = self.value_lines(path)
-        if not found:
+        if (chosen := self.any_value_line()) is None:
             return None
-        number, match = self.rng.choice(found)
-
-        def change(text: str) -> str:
-            lines = text.split("\n")
-            del lines[number]
-            return "\n".join(lines)
-        return self.rewrite(path, f"line {number + 1} ({match['key']}) removed", change)
+        path, number, match = chosen
+        return self.rewrite_line(path, number, f"line {number + 1} ({match['key']}) removed", lambda line: None)
 
     def swap_values(self) -> Edit | None:
         """One field's values exchanged between two files of one kind (two people's affiliations,
@@ -218,12 +213,8 @@ class Editor:
         if not elsewhere:
             return None
         replacement = self.rng.choice(elsewhere)
-
-        def change(text: str) -> str:
-            lines = text.split("\n")
-            lines[number] = lines[number][:lines[number].index("-") + 2] + replacement
-            return "\n".join(lines)
-        return self.rewrite(path, f"line {number + 1}: slug -> {replacement!r}", change)
+        return self.rewrite_line(path, number, f"line {number + 1}: slug -> {replacement!r}",
+                                 lambda line: line[:line.index("-") + 2] + replacement)
 
     def change_inline_item(self) -> Edit | None:
         """An item of a list written [a, b] (a link's actors, people or tags) replaced by an item
@@ -236,12 +227,8 @@ class Editor:
         if not elsewhere:
             return None
         items[self.rng.randrange(len(items))] = self.rng.choice(elsewhere)
-
-        def change(text: str) -> str:
-            lines = text.split("\n")
-            lines[number] = f"{match['head']}[{', '.join(items)}]"
-            return "\n".join(lines)
-        return self.rewrite(path, f"{match['key']}: [{match['items']}] -> {items}", change)
+        return self.rewrite_line(path, number, f"{match['key']}: [{match['items']}] -> {items}",
+                                 lambda line: f"{match['head']}[{', '.join(items)}]")
 
 
 def reported(caplog, level: int = logging.WARNING) -> list[str]:
