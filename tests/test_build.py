@@ -12,6 +12,8 @@ from civichub.build import build
 from civichub.hub import Hub
 from civichub.pipeline import BuildFailed
 
+from conftest import copy_of_sample
+
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
@@ -94,7 +96,6 @@ def test_builds_in_one_process_do_not_keep_the_earlier_ones(tmp_path):
     """Pelican keeps the text it renders of each post for the life of the process, and each post
     its build's settings, which hold the hub: a build lets go of it (build.forget_rendered_content),
     so that a process building again and again (the tests, a program) does not keep every build."""
-    from conftest import copy_of_sample
     root = copy_of_sample(tmp_path / "hub")
 
     def hubs_alive() -> int:
