@@ -104,6 +104,8 @@ def test_builds_in_one_process_do_not_keep_the_earlier_ones(tmp_path):
     for _ in range(2):
         build(root / "pelicanconf.py", root / "output", full=True)
     alive = hubs_alive()
-    for _ in range(3):
+    for _ in range(4):
         build(root / "pelicanconf.py", root / "output", full=True)
-    assert hubs_alive() <= alive
+    # one more at most: a cache of the last build's values (MadeOnce) may still hold the build
+    # before it; kept by Pelican, all four would be
+    assert hubs_alive() <= alive + 1
