@@ -152,8 +152,9 @@ class Editor:
     def swap_values(self) -> Edit | None:
         """One field's values exchanged between two files of one kind (two people's affiliations,
         two sessions' start times)."""
-        folder = self.rng.choice(sorted({path.parent for path in self.files()}))
-        paths = [path for path in self.files() if path.parent == folder]
+        files = self.files()
+        folder = self.rng.choice(sorted({path.parent for path in files}))
+        paths = [path for path in files if path.parent == folder]
         if len(paths) < 2:
             return None
         one, other = self.rng.sample(paths, 2)
@@ -240,13 +241,18 @@ def reported(caplog, level: int = logging.WARNING) -> list[str]:
     return found
 
 
+def outcome(caplog, level: int, *args, **kwargs) -> tuple[bool, list[str]]:
+    """build(*args, **kwargs): whether it succeeded, and what it reported."""
+    try:
+        build(*args, **kwargs)
+    except BuildFailed:
+        return False, reported(caplog, level)
+    return True, reported(caplog, level)
+
+
 def built_by_build(root: Path, caplog) -> tuple[bool, list[str]]:
     """An incremental `civichub build`: whether it succeeded, and what it reported."""
-    try:
-        build(root / "pelicanconf.py", root / "output")
-    except BuildFailed:
-        return False, reported(caplog)
-    return True, reported(caplog)
+    return outcome(caplog, logging.WARNING, root / "pelicanconf.py", root / "output")
 
 
 def built_by_server(root: Path, caplog) -> tuple[bool, list[str]]:
@@ -267,11 +273,8 @@ def built_by_server(root: Path, caplog) -> tuple[bool, list[str]]:
 def built_in_full(root: Path, caplog, level: int) -> tuple[bool, list[str]]:
     """A full build into full/, with a cache of its own: nothing it leaves there (a kept hub,
     loaded files) is taken by the incremental builds. Whether it succeeded, and what it reported."""
-    try:
-        build(root / "pelicanconf.py", root / "full", {"CIVICHUB_CACHE_PATH": ".cache-full"}, full=True)
-    except BuildFailed:
-        return False, reported(caplog, level)
-    return True, reported(caplog, level)
+    return outcome(caplog, level, root / "pelicanconf.py", root / "full", {"CIVICHUB_CACHE_PATH": ".cache-full"},
+                   full=True)
 
 
 @pytest.mark.parametrize("seed", seeds())

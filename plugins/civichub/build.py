@@ -150,8 +150,7 @@ def forget_rendered_content() -> None:
     stay in memory, 2.7 MB a build of the sample hub."""
     from pelican.contents import Content
     for name in ("get_content", "get_summary"):
-        method = Content.__dict__[name]
-        cache = getattr(getattr(method, "method", method), "cache", None)  # (incremental.NotedRead wraps it)
+        cache = getattr(Content.__dict__[name], "cache", None)  # (memoized, or incremental.NotedRead)
         if isinstance(cache, dict):
             cache.clear()
 

@@ -29,7 +29,7 @@ from typing import Any, Iterator
 from .caches import (append_bytes, cache_path, code_digest, collector_paused, digest, files_under, hash_files,
                      journal_record, pickled_by_fields, read_cache, read_journal, write_bytes)
 from .fingerprint import shape
-from .load import pelican_metadata
+from .load import pelican_metadata, text_under_header
 from .model import note_prose_reads
 
 RECORD_VERSION = 3
@@ -39,6 +39,7 @@ VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "CIVICHUB_OUTPUT_FILES", "CIVICHUB
                                "CIVICHUB_PREVIOUS_BUILD", "CIVICHUB_BUILD_RECORD",
                                "CIVICHUB_PELICAN_PAGES", "CIVICHUB_POST_CACHE"})
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")  # Pelican's Markdown reader's
+POSTS, PAGES = ("articles", "drafts"), ("pages", "hidden_pages", "draft_pages")  # (the lists of Pelican's context)
 LIBRARIES = ("pelican", "Jinja2", "Markdown", "MarkupSafe", "babel", "icalendar", "nh3", "PyYAML", "lxml")
 
 
@@ -129,20 +130,11 @@ def page_bodies(context: dict) -> dict[str, str]:
     file: free text, as a post's is. The page's unit reads it (NotedRead), so an edit of it makes
     that page again, not the whole site. Other formats stay whole in the environment."""
     found = {}
-    for key in ("pages", "hidden_pages", "draft_pages"):
-        for item in context.get(key) or []:
-            for version in [item, *getattr(item, "translations", [])]:
-                path = getattr(version, "source_path", None)
-                if path and os.path.splitext(path)[1] in MARKDOWN_SUFFIXES:
-                    found[os.path.abspath(path)] = text_under_header(Path(path).read_text(encoding="utf-8"))
+    for path in pelican_sources(context, PAGES):
+        if os.path.splitext(path)[1] in MARKDOWN_SUFFIXES:
+            text = Path(path).read_text(encoding="utf-8")
+            found[os.path.abspath(path)] = text_under_header(text, pelican_metadata(text, "")[1])
     return found
-
-
-def text_under_header(text: str) -> str:
-    """A Pelican Markdown file's lines after its 'Key: value' header, as load.load_post splits a post."""
-    _, positions = pelican_metadata(text, "")
-    header = max((pos.line for key, pos in positions.items() if key), default=0)
-    return "\n".join(text.split("\n")[header:])
 
 
 def content_digests(hub) -> tuple[str, dict[str, str]]:
@@ -230,6 +222,11 @@ class NotedRead:
     def __init__(self, method):
         self.method = method
 
+    @property
+    def cache(self) -> dict | None:
+        """What the method wrapped (Pelican's `memoized`) keeps of each object's text."""
+        return getattr(self.method, "cache", None)
+
     def __get__(self, article, owner=None):
         bound = self.method.__get__(article, owner)
         if article is None:
@@ -256,10 +253,11 @@ def library_version(name: str) -> str:
         return ""
 
 
-def pelican_sources(context: dict) -> list[str]:
-    """The files Pelican read itself (posts and pages, drafts and translations included)."""
+def pelican_sources(context: dict, kinds: tuple[str, ...] = POSTS + PAGES) -> list[str]:
+    """The files Pelican read itself, of the kinds given (its context's lists), translations
+    included: by default its posts and pages, drafts too."""
     found = set()
-    for key in ("articles", "drafts", "pages", "hidden_pages", "draft_pages"):
+    for key in kinds:
         for item in context.get(key) or []:
             for version in [item, *getattr(item, "translations", [])]:
                 if getattr(version, "source_path", None):

@@ -301,9 +301,8 @@ class Loader:
             self.problems.append(error(src.at(), "Title", "post has no title",
                                        "add a 'Title: ...' line at the top of the file"))
             return
-        header = max((pos.line for key, pos in positions.items() if key), default=0)
         post = Post(slug=meta.get("slug") or pelican_slug(meta["title"]), title=meta["title"], src=src,
-                    series=meta.get("series", ""), text="\n".join(text.split("\n")[header:]),
+                    series=meta.get("series", ""), text=text_under_header(text, positions),
                     **{key: [s.strip() for s in meta.get(key, "").split(",") if s.strip()]
                        for key in ("actors", "people", "no_mentions")})
         if "date" in meta:
@@ -360,6 +359,12 @@ def pelican_metadata(text: str, display: str) -> tuple[dict[str, str], dict[str,
         meta[key] = match[2].strip()
         positions[key] = Pos(display, number, 1)
     return meta, positions
+
+
+def text_under_header(text: str, positions: dict[str, Pos]) -> str:
+    """A Pelican Markdown file's lines after its header (positions: pelican_metadata's)."""
+    header = max((pos.line for key, pos in positions.items() if key), default=0)
+    return "\n".join(text.split("\n")[header:])
 
 
 def folder_listing(root: Path) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
