@@ -32,10 +32,12 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[bench]'
 	$(BIN)/civichub bench $(BENCH_ARGS)
 
-# Every machine installs the same versions: constraints.txt pins the whole dependency tree.
-$(STAMP): pyproject.toml constraints.txt
+# Every machine installs the same versions: constraints.txt pins the whole dependency tree, and
+# pagefindfetch.py the Pagefind binary it fetches from the npm registry (newer than PyPI's).
+$(STAMP): pyproject.toml constraints.txt plugins/civichub/pagefindfetch.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m civichub.pagefindfetch
 	touch $(STAMP)
 
 # Refresh the pins after changing dependencies in pyproject.toml.

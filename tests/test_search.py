@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from civichub import generator, search
+from civichub import generator, pagefindfetch, search
 from civichub.build import build
 from civichub.pages import search as search_pages
 
@@ -188,6 +188,7 @@ def test_search_page_can_be_turned_off():
 def test_missing_pagefind_is_one_clear_line(tmp_path, monkeypatch):
     for package in ("pagefind_bin_extended", "pagefind_bin"):
         monkeypatch.setitem(sys.modules, package, None)  # import fails as if not installed
+    monkeypatch.setattr(pagefindfetch, "installed", lambda: None)  # nor fetched from npm
     monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(search.SearchUnavailable) as raised:
@@ -197,8 +198,10 @@ def test_missing_pagefind_is_one_clear_line(tmp_path, monkeypatch):
 
 
 def test_pagefind_is_found_where_its_package_looks(monkeypatch, tmp_path):
-    """The binary search.py runs is the one Pagefind's own Python service would run."""
+    """Unless a newer binary was fetched from npm (test_pagefindfetch.py), the binary search.py
+    runs is the one Pagefind's own Python service would run."""
     from pagefind.service import get_executable
+    monkeypatch.setattr(pagefindfetch, "installed", lambda: None)
     monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
     assert search.pagefind_executable() == str(get_executable())
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "pagefind"))

@@ -395,13 +395,15 @@ def hugo_run(bench: Bench, folder: Path, hugo: str, step: Step) -> None:
     step.runs.append(bench.measure([hugo, "--quiet"], folder, folder / "public", env))
 
 
-def pagefind_available() -> bool:
+def pagefind_version() -> str | None:
+    """The version of the Pagefind binary a build would run (search.pagefind_executable), or None
+    when there is none."""
+    from .pagefindfetch import version_of
+    from .search import SearchUnavailable, pagefind_executable
     try:
-        completed = subprocess.run([sys.executable, "-m", "pagefind", "--version"], capture_output=True,
-                                   timeout=120)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return completed.returncode == 0
+        return version_of(pagefind_executable())
+    except SearchUnavailable:
+        return None
 
 
 def search_run(bench: Bench, hub: Path, first: Step, again: Step, number: int) -> None:
@@ -576,10 +578,12 @@ def bench_in(workdir: Path, args) -> int:
     byte_compile_civichub()
     hugo = None if args.no_hugo else find_hugo()
     searches: list[Step] = []  # a first index, and the index made again after one page changed
+    pagefind = None
     if args.no_search:
         notes.append("search indexing (pagefind): skipped (--no-search)")
-    elif pagefind_available():
+    elif pagefind := pagefind_version():
         searches = [Step("search index (pagefind)"), Step("search index again (pagefind)")]
+        notes.append(f"search indexing with Pagefind {pagefind}")
     else:
         notes.append(f"search indexing (pagefind): skipped (not installed: {PAGEFIND_HINT})")
     ours = [Step(name) for name in CIVICHUB_STEPS]
@@ -630,7 +634,8 @@ def bench_in(workdir: Path, args) -> int:
                 "environment": {"python": platform.python_version(), "platform": platform.platform(),
                                 "cpus": os.cpu_count(),
                                 "pelican": tool_version([sys.executable, "-m", "pelican", "--version"]),
-                                "hugo": tool_version([hugo, "version"]) if hugo else None}}
+                                "hugo": tool_version([hugo, "version"]) if hugo else None,
+                                "pagefind": pagefind}}
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -31,7 +31,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Callable
 
-from . import searchcache
+from . import pagefindfetch, searchcache
 from .output import all_files, drop_identical, place, remove_empty_parents
 
 OUTPUT = "pagefind"  # folder of the index, inside the site
@@ -68,10 +68,11 @@ def index_site(site_dir: Path, language: str = "fr", cache: Path | None = None,
 
 
 def pagefind_executable() -> str:
-    """Pagefind's binary, looked for where pagefind.service.get_executable looks (the variable
-    PAGEFIND_BINARY_PATH, the binary packages, the PATH) without importing that module: it
-    imports asyncio, 35 ms of every index."""
-    found = os.environ.get("PAGEFIND_BINARY_PATH") or packaged_pagefind() \
+    """Pagefind's binary: the variable PAGEFIND_BINARY_PATH, else the release `make` fetched from
+    the npm registry (pagefindfetch.py, newer than PyPI's), else where pagefind.service.get_executable
+    looks (the binary packages, the PATH), without importing that module: it imports asyncio, 35 ms
+    of every index."""
+    found = os.environ.get("PAGEFIND_BINARY_PATH") or pagefindfetch.installed() or packaged_pagefind() \
         or shutil.which("pagefind_extended") or shutil.which("pagefind")
     if not found:
         raise SearchUnavailable('search: Pagefind is not installed (pip install "pagefind[extended]", '
