@@ -47,6 +47,27 @@ def test_a_rebuild_indexes_through_the_cache_and_keeps_the_unchanged_files(hub):
     assert readable(site)
 
 
+def test_pages_grouped_in_fewer_fragment_files_a_rebuild_rewrites_only_the_changed_pages_groups(hub, monkeypatch):
+    """Pagefind 1.6 puts the pages' fragments into at most search.MAX_FRAGMENTS files: the cache
+    reads that index too, and an edit rewrites only the files of the pages it changed."""
+    executable = search.pagefind_executable()
+    if not search.groups_fragments(searchcache.maker_of(executable), executable):
+        pytest.skip("this Pagefind (before 1.6) writes a fragment file per page")
+    monkeypatch.setattr(search, "MAX_FRAGMENTS", 4)
+    site = hub.build()
+    cache = hub.root / ".cache" / "pagefind"
+    assert len(list((site / "pagefind" / "fragment").iterdir())) <= 4 < len(fragments(site))
+    before = index_files(site)
+    hub.write(PERSON, EDITED)
+    build(hub.root / "pelicanconf.py", site)
+    assert "Professeur émérite" in fragments(site)["/personnes/loic-blondiaux/"]
+    after = index_files(site)
+    groups = [name for name in after if name.startswith("fragment/")]
+    assert 0 < len(set(groups) - set(before)) < len(groups)  # the groups of the pages that show the edit
+    assert json.loads((cache / searchcache.STAMP).read_text())["failures"] == 0  # the cache read it
+    assert set(searchcache.files_in(cache)) - set(search.UNUSED) == set(after)
+
+
 def test_a_file_a_stopped_run_left_half_written_is_written_again(site, tmp_path):
     cache = tmp_path / "cache"
     search.index_site(site, "fr", cache)

@@ -26,12 +26,13 @@ EDITED = "name: Loïc Blondiaux\ntitles: [Professeur émérite]\n"
 
 
 def fragments(site: Path) -> dict[str, str]:
-    """What the index holds of each page: its URL and its text, from Pagefind's fragment files."""
+    """What the index holds of each page: its URL and its text, from Pagefind's fragment files
+    (a page's each, or a few pages' each: {hash: fragment}, search.MAX_FRAGMENTS)."""
     found = {}
     for path in (site / "pagefind" / "fragment").iterdir():
-        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
-        fragment = json.loads(data)
-        found[fragment["url"]] = fragment["content"]
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        for fragment in [data] if "url" in data else data.values():
+            found[fragment["url"]] = fragment["content"]
     return found
 
 

@@ -40,6 +40,7 @@ ENTRY = "pagefind-entry.json"  # names each language's meta file
 MARK = ".running"  # in the cache while Pagefind writes into it
 MANIFEST = ".complete"  # the files of the last index made whole, a line each
 STAMP = ".pagefind"  # which Pagefind made the cache, and how its last runs went (JSON)
+GROUP = b"_group_"  # in the name of a file of several pages' fragments (Pagefind's --max-fragments)
 SIGNATURE = b"pagefind_dcd"  # what Pagefind puts before the data it compresses
 FAILURES = 2  # indexes in a row this module could not read, after which the cache is not used
 
@@ -180,8 +181,10 @@ def index_files(cache: Path, present: list[str]) -> tuple[str, set[str]]:
         elif relative in metas or name_stem(relative).encode() in named:
             files.add(relative)
     fragments = sum(1 for relative in files if relative.startswith("fragment/"))
-    if fragments != pages:
-        raise UnknownIndex(f"{cache}: {fragments} fragments named for {pages} pages")
+    groups = sum(1 for name in named if GROUP in name)  # the pages' fragments in files of a few
+    if fragments != (groups or pages):
+        raise UnknownIndex(f"{cache}: {fragments} fragment files named for {pages} pages"
+                           + (f" in {groups} groups" if groups else ""))
     return version, files
 
 

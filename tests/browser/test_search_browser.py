@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from civichub import search
+from civichub import search, searchcache
 from civichub.build import build
 from conftest import served
 
@@ -18,12 +18,22 @@ ROOT = Path(__file__).resolve().parents[2]
 SEARCH = "/hub/recherche/"
 
 
-@pytest.fixture(scope="module")
-def search_url(tmp_path_factory):
-    """The sample site with its search page and index, served at http://127.0.0.1:PORT/hub/."""
+@pytest.fixture(scope="module", params=["a fragment file per page", "pages grouped in fragment files"])
+def search_url(request, tmp_path_factory):
+    """The sample site with its search page and index, served at http://127.0.0.1:PORT/hub/: once
+    with a fragment file per page, once with the pages' fragments grouped in a few files, as
+    Pagefind 1.6 writes them for a site of more than search.MAX_FRAGMENTS pages."""
     folder = tmp_path_factory.mktemp("served")
     site = build(ROOT / "pelicanconf.py", folder / "hub")
-    search.index_site(site)
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param.startswith("pages grouped"):
+            executable = search.pagefind_executable()
+            if not search.groups_fragments(searchcache.maker_of(executable), executable):
+                pytest.skip("this Pagefind (before 1.6) writes a fragment file per page")
+            patch.setattr(search, "MAX_FRAGMENTS", 25)
+        pages = search.index_site(site)["pages"]
+    files = len(list((site / "pagefind" / "fragment").iterdir()))
+    assert files == pages if request.param.startswith("a fragment") else files <= 25 < pages
     with served(folder) as url:
         yield url
 
