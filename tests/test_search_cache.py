@@ -50,8 +50,7 @@ def test_a_rebuild_indexes_through_the_cache_and_keeps_the_unchanged_files(hub):
 def test_pages_grouped_in_fewer_fragment_files_a_rebuild_rewrites_only_the_changed_pages_groups(hub, monkeypatch):
     """Pagefind 1.6 puts the pages' fragments into at most search.MAX_FRAGMENTS files: the cache
     reads that index too, and an edit rewrites only the files of the pages it changed."""
-    executable = search.pagefind_executable()
-    if not search.groups_fragments(searchcache.maker_of(executable), executable):
+    if not search.groups_fragments(search.pagefind_executable()):
         pytest.skip("this Pagefind (before 1.6) writes a fragment file per page")
     monkeypatch.setattr(search, "MAX_FRAGMENTS", 4)
     site = hub.build()

@@ -143,7 +143,7 @@ def ensure(target: Path | None = None, registry: str = REGISTRY) -> str:
     already; returns what was done, in a line for the user. Raises FetchFailed."""
     target = target or installed_path()
     name = platform_name()
-    if name is None or name not in INTEGRITY:
+    if name not in INTEGRITY:
         raise FetchFailed(f"no Pagefind {VERSION} build is pinned for this machine "
                           f"({sys.platform}, {platform.machine()})")
     if version_of(target) == VERSION:

@@ -228,10 +228,15 @@ def replace_index(new: Path, live: Path) -> None:
         remove_empty_parents(live, Path(relative).parent)
 
 
+def groups_fragments(executable: str) -> bool:
+    """Whether this Pagefind takes --max-fragments: 1.6.0 and later."""
+    return _takes_max_fragments(searchcache.maker_of(executable), executable)
+
+
 @functools.lru_cache(maxsize=8)
-def groups_fragments(maker: str, executable: str) -> bool:
-    """Whether this Pagefind (maker: searchcache.maker_of, so that a binary replaced is asked
-    again) takes --max-fragments: 1.6.0 and later."""
+def _takes_max_fragments(maker: str, executable: str) -> bool:
+    """groups_fragments, asked once per binary (maker: searchcache.maker_of, so that a binary
+    replaced is asked again)."""
     version = pagefindfetch.version_of(executable) or ""
     try:
         return tuple(int(part) for part in version.split(".")[:2]) >= (1, 6)
@@ -262,7 +267,7 @@ def _index(site_dir: Path, language: str, executable: str, target: Path,
     written everything."""
     command = [executable, "--site", str(site_dir), "--output-path", str(target), "--glob", glob_of(site_dir),
                "--force-language", language, "--silent"]
-    if groups_fragments(searchcache.maker_of(executable), executable):
+    if groups_fragments(executable):
         command += ["--max-fragments", str(MAX_FRAGMENTS)]
     # in a session of its own: stop_indexing ends it whole, a wrapper script and its binary alike
     process = subprocess.Popen(command, cwd=site_dir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

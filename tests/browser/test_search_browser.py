@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from civichub import search, searchcache
+from civichub import search
 from civichub.build import build
 from conftest import served
 
@@ -27,8 +27,7 @@ def search_url(request, tmp_path_factory):
     site = build(ROOT / "pelicanconf.py", folder / "hub")
     with pytest.MonkeyPatch.context() as patch:
         if request.param.startswith("pages grouped"):
-            executable = search.pagefind_executable()
-            if not search.groups_fragments(searchcache.maker_of(executable), executable):
+            if not search.groups_fragments(search.pagefind_executable()):
                 pytest.skip("this Pagefind (before 1.6) writes a fragment file per page")
             patch.setattr(search, "MAX_FRAGMENTS", 25)
         pages = search.index_site(site)["pages"]
