@@ -147,6 +147,8 @@ _RULES = (
 
 @lru_cache(maxsize=None)  # a link's title and excerpt are shown on three or four pages
 def _typo_text(text: str) -> str:
+    if ":" not in text and "@" not in text and "www." not in text:
+        return _typo_run(text)  # nothing _PROTECTED can match, whose search costs more than the rules
     out, last = [], 0
     for match in _PROTECTED.finditer(text):
         out.append(_typo_run(text[last:match.start()]))
@@ -325,7 +327,8 @@ def typo(value, lang: str = "fr"):
         return typo_html(Markup(value.__html__()), lang or "fr")
     if lang and not str(lang).startswith("fr"):
         return value
-    return _typo_text(str(value))
+    text = str(value)
+    return _typo_text(text) if _TRIGGER.search(text) else text
 
 
 def lang_attr(content_lang) -> Markup:
