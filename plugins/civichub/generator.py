@@ -52,6 +52,7 @@ UNITS_PER_JOB = 50  # small enough to even out the processes' loads, big enough 
 class HubGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.template_globals: dict[str, dict] = {}  # (rendered)
         # Pelican reads its posts next, in this process only: the templates are compiled meanwhile
         precompile.start(self.env, processes_of(self.settings))
 
@@ -202,11 +203,24 @@ class HubGenerator(Generator):
                   "localsiteurl": None, **page.values}
         if self.settings.get("RELATIVE_URLS", False):
             values["SITEURL"] = values["localsiteurl"] = path_to_url(get_relative_path(name))
-        html = self.get_template(page.template).render({**self.context, **values})
+        html = self.rendered(page.template, values)
         path = sanitised_join(self.output_path, name)
         files_of(self.settings, Path(self.output_path)).write(path, html.encode("utf-8"))
         writer._written_files.add(path)  # so that a post written later to this file is refused
         return [os.path.normpath(name)]
+
+    def rendered(self, name: str, values: dict) -> str:
+        """What Template.render gives for the build's context and values. Jinja would copy the
+        template's globals, a ChainMap, into each page's context through ChainMap's item lookups
+        (22 µs a page); here they are copied into a dict once per template (7 µs a page)."""
+        template = self.get_template(name)
+        if (globals_ := self.template_globals.get(name)) is None:
+            globals_ = self.template_globals[name] = dict(template.globals)
+        context = template.new_context({**globals_, **self.context, **values}, shared=True)
+        try:
+            return template.environment.concat(template.root_render_func(context))
+        except Exception:  # noqa: BLE001 - Jinja's own handling: the traceback points at the template
+            return template.environment.handle_exception()
 
     def read_file(self, relative: str) -> bytes:
         """A file of the new site, written by this build or kept from the previous one."""
