@@ -16,7 +16,8 @@ files it imports read from the context (SITEURL, hub, url_for...) has the same v
 read something that changes on every page gets a module per page, as before.
 
 Calls. Context.call asks every callee whether it takes the context; CallingContext keeps the
-answer per function and per class (and knows macros and builtins never do).
+answer per function and per class (and knows macros and builtins never do), and binds a macro's
+arguments itself when they are plain ones (call_macro).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from types import BuiltinFunctionType, FunctionType, MethodType
 from jinja2 import compiler, meta, nodes
 from jinja2.runtime import Context, Macro, missing
 from jinja2.utils import internalcode
+from markupsafe import Markup
 
 try:
     from markupsafe import _escape_inner  # the C function behind markupsafe.escape
@@ -143,7 +145,12 @@ class CallingContext(Context):
     @internalcode  # left out of a template error's traceback, as Jinja's own call is
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         kind = type(__obj)
-        if kind is Macro or kind is BuiltinFunctionType:
+        if kind is Macro:
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            return call_macro(__obj, args, kwargs)
+        if kind is BuiltinFunctionType:
             passed = None
         elif kind is MethodType:
             passed = passed_arg(__obj.__func__)
@@ -162,6 +169,27 @@ class CallingContext(Context):
         except StopIteration:
             return __self.environment.undefined("value was undefined because a callable raised a"
                                                 " StopIteration exception")
+
+
+@internalcode  # as Jinja's Macro.__call__: left out of a template error's traceback
+def call_macro(macro: Macro, args: tuple, kwargs: dict):
+    """macro(*args, **kwargs), the arguments bound here when the macro names them all and takes
+    no caller, *varargs or **kwargs (most calls): Macro.__call__ binds every call for the general
+    case, 2.4 µs a call against 1.3 µs. Missing arguments are passed as `missing`, which the
+    macro's code replaces with their defaults, as Macro.__call__ does. Anything else, mistakes
+    included, goes through Macro.__call__ and its messages."""
+    count = macro._argument_count
+    if macro.caller or macro.catch_kwargs or macro.catch_varargs or macro.explicit_caller or len(args) > count:
+        return macro(*args, **kwargs)
+    if kwargs:
+        rest = macro.arguments[len(args):]
+        if any(name not in rest for name in kwargs):
+            return macro(*args, **kwargs)
+        args = (*args, *[kwargs.get(name, missing) for name in rest])
+    elif len(args) < count:
+        args = (*args, *(missing,) * (count - len(args)))
+    made = macro._func(*args)
+    return Markup(made) if macro._default_autoescape else made
 
 
 PASSED: dict = {}  # function or class -> what it takes (None: nothing; missing: ask Jinja)
