@@ -276,3 +276,25 @@ def test_unknown_slug_in_a_post_mention_line(hub):
     hub.write("posts/x.md", "Title: X\nDate: 2016-12-17\nActors: cap-colectif\n\nTexte.\n")
     assert hub.problems() == [
         "content/posts/x.md:3:1: error: Actors: unknown actor 'cap-colectif' (did you mean 'cap-collectif'?)"]
+
+
+def test_a_content_file_is_read_as_text_and_a_link_or_a_huge_file_refused(tmp_path):
+    """source.read_text, under the content scan (which refuses links first): a link that appears
+    between the scan and the read is refused by the read itself."""
+    import os
+
+    from civichub.source import MAX_FILE_BYTES, SourceError, read_text
+    (tmp_path / "a.yaml").write_bytes("\ufeffname: Loïc\r\nbio: x\rb\n".encode("utf-8"))
+    assert read_text(tmp_path / "a.yaml", "content/a.yaml") == "name: Loïc\nbio: x\nb\n"
+    os.symlink(tmp_path / "a.yaml", tmp_path / "link.yaml")
+    (tmp_path / "big.yaml").write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    said = {}
+    for name in ("link.yaml", "big.yaml"):
+        with pytest.raises(SourceError) as raised:
+            read_text(tmp_path / name, f"content/{name}")
+        said[name] = str(raised.value)
+    assert said["link.yaml"] == ("content/link.yaml:1:1: error: symbolic links are not read "
+                                 "(replace the link with the file itself)")
+    assert said["big.yaml"].startswith("content/big.yaml:1:1: error: file is 2048 KiB, over the 2048 KiB limit")
+    with pytest.raises(FileNotFoundError):
+        read_text(tmp_path / "gone.yaml", "content/gone.yaml")
