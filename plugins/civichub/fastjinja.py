@@ -188,8 +188,8 @@ def call_macro(macro: Macro, args: tuple, kwargs: dict):
         args = (*args, *[kwargs.get(name, missing) for name in rest])
     elif len(args) < count:
         args = (*args, *(missing,) * (count - len(args)))
-    made = macro._func(*args)
-    return Markup(made) if macro._default_autoescape else made
+    made = macro._func(*args)  # a str (the joined parts): wrapped without Markup.__new__'s checks
+    return str.__new__(Markup, made) if macro._default_autoescape else made
 
 
 PASSED: dict = {}  # function or class -> what it takes (None: nothing; missing: ask Jinja)

@@ -334,7 +334,7 @@ def typo(value, lang: str = "fr"):
 def lang_attr(content_lang) -> Markup:
     """' lang="fr"' on content whose language is not the interface's, when the interface is not
     French (a French interface's <html lang> already follows the page's content language)."""
-    return lang_mark(content_lang) if _english() else Markup("")
+    return lang_mark(content_lang) if _english() else NO_MARK
 
 
 def lang_mark(content_lang, around="fr") -> Markup:
@@ -343,8 +343,16 @@ def lang_mark(content_lang, around="fr") -> Markup:
     interface language (<html lang> is then always the interface's)."""
     enclosing = LANGUAGE if _english() else (around or "fr")
     if not content_lang or str(content_lang) == str(enclosing):
-        return Markup("")
-    return Markup(' lang="%s"') % content_lang
+        return NO_MARK
+    return _mark(str(content_lang))
+
+
+NO_MARK = Markup("")
+
+
+@lru_cache(maxsize=256)  # a few languages, on thousands of pages
+def _mark(lang: str) -> Markup:
+    return Markup(' lang="%s"') % lang
 
 
 def jsonld_compact(value):
