@@ -73,7 +73,8 @@ def read_text(path: Path, display: str) -> str:
 
 
 # A link is refused by the open itself where the system can (the check and the read are then one
-# step), and the file is read with three system calls: a build reads thousands of small files.
+# step), and the file is read with five system calls instead of pathlib's eleven (its lstat and
+# stat, and open()'s file object): a build reads thousands of small files.
 NO_LINK = getattr(os, "O_NOFOLLOW", 0)
 READ = os.O_RDONLY | NO_LINK | getattr(os, "O_BINARY", 0)
 

@@ -428,7 +428,7 @@ class KeptRows:
 
 def row_counts(hub, urls) -> dict[str, int]:
     """How many rows each table has (the open-data page's figures): a keyed table's records,
-    counted without making their rows (13,500 at scale 10), the other tables' rows, counted
+    counted without making their rows (14,500 at scale 10), the other tables' rows, counted
     without making them into data. No row is left out for what its free text says, so the counts
     do not read it."""
     with prose_unnoted():
