@@ -3,18 +3,16 @@ holding packages made the way npm packs Pagefind's (package/bin/pagefind_extende
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
-import http.server
 import io
 import os
 import tarfile
-import threading
 from pathlib import Path
 
 import pytest
 
 from civichub import pagefindfetch, search
+from conftest import served
 
 FAKE = b'#!/bin/sh\necho "pagefind 9.9.9"\n'
 
@@ -33,11 +31,6 @@ def integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
 def registry(tmp_path):
     """(url, publish): an npm registry on 127.0.0.1; publish(platform, version, tarball)."""
@@ -49,14 +42,8 @@ def registry(tmp_path):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}-{version}.tgz").write_bytes(tarball)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", publish
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(root) as url:
+        yield url, publish
 
 
 def test_the_binary_is_fetched_checked_and_made_executable(registry, tmp_path):

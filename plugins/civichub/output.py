@@ -83,7 +83,7 @@ class OutputFiles:
             self.unchanged.add(key)
             return False
         written = path if new_folder else os.path.join(folder, f".{os.path.basename(path)}.tmp-{os.getpid()}")
-        write_bytes(written, data)
+        create_file(written, data)
         if written != path:
             os.replace(written, path)  # a new inode: the previous site's hard link is left alone
         self.replaced.add(key)
@@ -109,7 +109,9 @@ class OutputFiles:
 NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def write_bytes(path: str, data: bytes) -> None:
+def create_file(path: str, data: bytes) -> None:
+    """path, new or emptied, holding data. Not atomic (caches.write_bytes is): OutputFiles.write
+    calls it for a file no one reads yet, in a folder of its own or under a temporary name."""
     handle = os.open(path, NEW_FILE, 0o666)
     try:
         view = memoryview(data)
